@@ -1,0 +1,29 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { BACKUP_STATUSES, BACKUP_TYPES } from '../../domain/enums.js';
+
+export const BackupSchema = defineEntity({
+  name: 'Backup',
+  tableName: 'backups',
+  properties: (p) => ({
+    id: p.bigint('bigint').primary().autoincrement(),
+    deploymentId: p.bigint('bigint'),
+    /** null: every node of the deployment. */
+    nodeId: p.bigint('bigint').nullable(),
+    name: p.text(),
+    backupType: p.enum([...BACKUP_TYPES]),
+    status: p.enum([...BACKUP_STATUSES]),
+    region: p.text(),
+    /** The tenant's own description. */
+    remarks: p.text().nullable(),
+    /** Why the backup failed, in words a tenant can act on. */
+    failureReason: p.text().nullable(),
+    sizeBytes: p.bigint('bigint').nullable(),
+    startedAt: p.datetime().nullable(),
+    completedAt: p.datetime().nullable(),
+    expiresAt: p.datetime().nullable(),
+    deletedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+});
+export type Backup = InferEntity<typeof BackupSchema>;

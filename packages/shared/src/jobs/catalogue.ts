@@ -1,0 +1,63 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import { idString } from '../ids.js';
+
+// Every job the fleet runs: its queue, its payload schema and its options.
+// Payloads carry ids only, never secrets or state: Postgres holds the state,
+// so a job is only a signal to go and look. Handlers get their types from here
+// and the worker refuses to start unless each job has exactly one handler.
+
+export const QUEUE_NAMES = ['operations', 'deletes', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const empty = z.object({}).strict();
+
+const keepHistory: JobsOptions = {
+  removeOnComplete: { age: 24 * 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
+};
+
+export interface JobDefinition {
+  queue: QueueName;
+  payload: z.ZodType;
+  options: JobsOptions;
+  /** A stable id for deduplicating enqueues of the same work, if the job has one. */
+  dedupId?: (payload: never) => string;
+}
+
+export const JOB_CATALOGUE = {
+  /** Drive a deployment's ordered operations (backup, restore, upgrade) as far as they can go now. */
+  'operation.drive': {
+    queue: 'operations',
+    payload: z.object({ deploymentId: idString }).strict(),
+    options: { ...keepHistory, attempts: 20, backoff: { type: 'exponential', delay: 1000 } },
+    dedupId: (p: { deploymentId: string }) => `drive-${p.deploymentId}`,
+  },
+  /** Delete one backup's snapshots; independent of the deployment's ordered operations. */
+  'backup.delete': {
+    queue: 'deletes',
+    payload: z.object({ backupId: idString }).strict(),
+    options: { ...keepHistory, attempts: 20, backoff: { type: 'exponential', delay: 2000 } },
+    dedupId: (p: { backupId: string }) => `delete-${p.backupId}`,
+  },
+  /** A deployment's backup schedule fired. */
+  'schedule.fire': {
+    queue: 'maintenance',
+    payload: z.object({ deploymentId: idString }).strict(),
+    options: { ...keepHistory, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  },
+  /** Re-drive every operation Postgres holds as unfinished. */
+  'maintenance.reconcile': { queue: 'maintenance', payload: empty, options: { ...keepHistory, attempts: 1 } },
+  /** Delete backups past their expiry. */
+  'maintenance.expire': { queue: 'maintenance', payload: empty, options: { ...keepHistory, attempts: 1 } },
+  /** Delete replaced volumes past their grace period and orphaned tagged resources. */
+  'maintenance.cleanup': { queue: 'maintenance', payload: empty, options: { ...keepHistory, attempts: 1 } },
+} as const satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOB_CATALOGUE;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOGUE)[N]['payload']>;
+export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return JOB_NAMES.filter((name) => JOB_CATALOGUE[name].queue === queue);
+}

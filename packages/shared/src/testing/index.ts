@@ -1,0 +1,3 @@
+export { createEmptyDatabase, dropDatabase, type TestDatabase, useTestDatabase } from './database.js';
+export { type TestRedis, useTestRedis } from './redis.js';
+export { databaseUrl, TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL } from './test-env.js';

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm, type Orm } from '../src/db/orm.js';
+import { createEmptyDatabase, databaseUrl, dropDatabase } from '../src/testing/index.js';
+
+describe('migrations', () => {
+  let name: string;
+  let orm: Orm;
+  const tables = async () =>
+    (
+      await orm.em
+        .getConnection()
+        .execute<{ tablename: string }[]>("select tablename from pg_tables where schemaname = 'public' order by 1")
+    ).map((r) => r.tablename);
+
+  beforeAll(async () => {
+    name = await createEmptyDatabase();
+    orm = await createOrm({ databaseUrl: databaseUrl(name), poolMax: 2 });
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    if (name) await dropDatabase(name);
+  });
+
+  it('apply on an empty database, roll back cleanly, and apply again', async () => {
+    const migrator = orm.getMigrator();
+    const applied = await migrator.up();
+    expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema']);
+    expect(await tables()).toEqual(
+      expect.arrayContaining(['backups', 'backup_snapshots', 'deployments', 'operations', 'restores', 'tenants']),
+    );
+    expect(await migrator.getPendingMigrations()).toEqual([]);
+
+    await migrator.down({ to: 0 });
+    expect(await tables()).toEqual(['schema_migrations']);
+
+    await migrator.up();
+    expect(await tables()).toContain('backups');
+  });
+});

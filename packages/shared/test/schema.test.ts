@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { BackupSchema, DeploymentSchema, isUniqueViolation, RestoreSchema } from '../src/db/index.js';
+import { stringifyJson } from '../src/json.js';
+import { useTestDatabase } from '../src/testing/index.js';
+import { newBackup, seedDeployment } from './fixtures.js';
+
+const db = useTestDatabase();
+
+describe('database invariants', () => {
+  it('rejects a second in-progress backup for one deployment', async () => {
+    const em = db.orm.em.fork();
+    const { deploymentId } = await seedDeployment(em);
+    newBackup(em, deploymentId, 'in_progress');
+    await em.flush();
+
+    const em2 = db.orm.em.fork();
+    newBackup(em2, deploymentId, 'in_progress');
+    const err = await em2.flush().catch((e: unknown) => e);
+    expect(isUniqueViolation(err, 'backups_one_in_progress')).toBe(true);
+
+    // Pending ones may queue up behind it.
+    const em3 = db.orm.em.fork();
+    newBackup(em3, deploymentId, 'pending');
+    newBackup(em3, deploymentId, 'pending');
+    await em3.flush();
+    expect(await em3.count(BackupSchema, { deploymentId })).toBe(3);
+  });
+
+  it('rejects a second active restore for one deployment', async () => {
+    const em = db.orm.em.fork();
+    const { deploymentId } = await seedDeployment(em);
+    const backup = newBackup(em, deploymentId);
+    await em.flush();
+    const restore = (status: 'pending' | 'in_progress' | 'completed') =>
+      em.fork().create(RestoreSchema, {
+        deploymentId,
+        backupId: backup.id,
+        status,
+        step: null,
+        error: null,
+        replacedVolumeIds: [],
+        newVolumeIds: [],
+        startedAt: null,
+        completedAt: null,
+      });
+    const first = em.fork();
+    first.persist(restore('completed'));
+    first.persist(restore('pending'));
+    await first.flush();
+    const second = em.fork();
+    second.persist(restore('in_progress'));
+    const err = await second.flush().catch((e: unknown) => e);
+    expect(isUniqueViolation(err, 'restores_one_active')).toBe(true);
+  });
+
+  it('enforces the status enums and foreign keys', async () => {
+    const conn = db.orm.em.getConnection();
+    await expect(
+      conn.execute("insert into tenants (name, plan) values ('x', 'platinum')"),
+    ).rejects.toThrow(/check constraint/);
+    await expect(
+      conn.execute(
+        "insert into backups (deployment_id, name, backup_type, region) values (999999, 'b', 'manual', 'us-west-1')",
+      ),
+    ).rejects.toThrow(/foreign key/);
+  });
+});
+
+describe('64-bit ids', () => {
+  it('stores, reads back and serialises 611298765432109056 without losing a digit', async () => {
+    const id = 611298765432109056n;
+    await seedDeployment(db.orm.em.fork(), id);
+    const read = await db.orm.em.fork().findOneOrFail(DeploymentSchema, { id });
+    expect(read.id).toBe(id);
+    expect(typeof read.id).toBe('bigint');
+    expect(stringifyJson({ deployment_id: read.id })).toBe('{"deployment_id":611298765432109056}');
+    const [raw] = await db.orm.em.getConnection().execute<{ id: string }[]>(
+      'select id::text as id from deployments where id = ?',
+      [id.toString()],
+    );
+    expect(raw?.id).toBe('611298765432109056');
+  });
+
+  it('accepts the largest int64', async () => {
+    const id = 9223372036854775807n;
+    await seedDeployment(db.orm.em.fork(), id);
+    const read = await db.orm.em.fork().findOneOrFail(DeploymentSchema, { id });
+    expect(read.id).toBe(id);
+  });
+});
