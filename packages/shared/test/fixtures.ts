@@ -26,7 +26,11 @@ export async function seedDeployment(em: EntityManager, deploymentId?: bigint) {
   return { tenantId: tenant.id, deploymentId: deployment.id, nodeId: node.id };
 }
 
-export function newBackup(em: EntityManager, deploymentId: bigint, status: 'pending' | 'in_progress' = 'pending') {
+export function newBackup(
+  em: EntityManager,
+  deploymentId: bigint,
+  status: 'pending' | 'in_progress' = 'pending',
+) {
   return em.create(BackupSchema, {
     deploymentId,
     nodeId: null,

@@ -9,7 +9,9 @@ describe('migrations', () => {
     (
       await orm.em
         .getConnection()
-        .execute<{ tablename: string }[]>("select tablename from pg_tables where schemaname = 'public' order by 1")
+        .execute<{ tablename: string }[]>(
+          "select tablename from pg_tables where schemaname = 'public' order by 1",
+        )
     ).map((r) => r.tablename);
 
   beforeAll(async () => {
@@ -26,7 +28,14 @@ describe('migrations', () => {
     const applied = await migrator.up();
     expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema']);
     expect(await tables()).toEqual(
-      expect.arrayContaining(['backups', 'backup_snapshots', 'deployments', 'operations', 'restores', 'tenants']),
+      expect.arrayContaining([
+        'backups',
+        'backup_snapshots',
+        'deployments',
+        'operations',
+        'restores',
+        'tenants',
+      ]),
     );
     expect(await migrator.getPendingMigrations()).toEqual([]);
 

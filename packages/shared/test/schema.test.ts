@@ -55,9 +55,9 @@ describe('database invariants', () => {
 
   it('enforces the status enums and foreign keys', async () => {
     const conn = db.orm.em.getConnection();
-    await expect(
-      conn.execute("insert into tenants (name, plan) values ('x', 'platinum')"),
-    ).rejects.toThrow(/check constraint/);
+    await expect(conn.execute("insert into tenants (name, plan) values ('x', 'platinum')")).rejects.toThrow(
+      /check constraint/,
+    );
     await expect(
       conn.execute(
         "insert into backups (deployment_id, name, backup_type, region) values (999999, 'b', 'manual', 'us-west-1')",
@@ -74,10 +74,9 @@ describe('64-bit ids', () => {
     expect(read.id).toBe(id);
     expect(typeof read.id).toBe('bigint');
     expect(stringifyJson({ deployment_id: read.id })).toBe('{"deployment_id":611298765432109056}');
-    const [raw] = await db.orm.em.getConnection().execute<{ id: string }[]>(
-      'select id::text as id from deployments where id = ?',
-      [id.toString()],
-    );
+    const [raw] = await db.orm.em
+      .getConnection()
+      .execute<{ id: string }[]>('select id::text as id from deployments where id = ?', [id.toString()]);
     expect(raw?.id).toBe('611298765432109056');
   });
 

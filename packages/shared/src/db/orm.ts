@@ -29,7 +29,11 @@ export function ormOptions(opts: { databaseUrl: string; poolMax?: number; debug?
   };
 }
 
-export async function createOrm(opts: { databaseUrl: string; poolMax?: number; debug?: boolean }): Promise<Orm> {
+export async function createOrm(opts: {
+  databaseUrl: string;
+  poolMax?: number;
+  debug?: boolean;
+}): Promise<Orm> {
   return MikroORM.init(ormOptions(opts));
 }
 

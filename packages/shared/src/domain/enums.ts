@@ -13,14 +13,28 @@ export type Cloud = (typeof CLOUDS)[number];
 export const STORAGE_TYPES = ['network', 'nvme'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
 
-export const DEPLOYMENT_STATUSES = ['running', 'stopping', 'stopped', 'starting', 'restoring', 'upgrading'] as const;
+export const DEPLOYMENT_STATUSES = [
+  'running',
+  'stopping',
+  'stopped',
+  'starting',
+  'restoring',
+  'upgrading',
+] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
 export const BACKUP_TYPES = ['manual', 'scheduled', 'pre_upgrade'] as const;
 export type BackupType = (typeof BACKUP_TYPES)[number];
 
 /** `deleted` is internal: the row is kept for audit and never listed. */
-export const BACKUP_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'deleting', 'deleted'] as const;
+export const BACKUP_STATUSES = [
+  'pending',
+  'in_progress',
+  'completed',
+  'failed',
+  'deleting',
+  'deleted',
+] as const;
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];
 
 /** The statuses the public API shows (the seed's table). */

@@ -16,7 +16,9 @@ declare module 'vitest' {
 const STALE_AFTER_MS = 2 * 3600 * 1000;
 
 async function dropStaleDatabases(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'bt\\_%'");
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'bt\\_%'",
+  );
   for (const { datname } of rows) {
     const created = Number(datname.split('_')[2]);
     if (Number.isFinite(created) && Date.now() - created > STALE_AFTER_MS) {

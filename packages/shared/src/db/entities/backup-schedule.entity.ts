@@ -13,7 +13,10 @@ export const BackupScheduleSchema = defineEntity({
     keepCount: p.integer().nullable(),
     enabled: p.boolean(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
 });
 export type BackupSchedule = InferEntity<typeof BackupScheduleSchema>;

@@ -28,7 +28,10 @@ export const BackupSnapshotSchema = defineEntity({
     sizeBytes: p.bigint('bigint').nullable(),
     stateMessage: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
 });
 export type BackupSnapshot = InferEntity<typeof BackupSnapshotSchema>;

@@ -15,7 +15,10 @@ export const DeploymentSchema = defineEntity({
     status: p.enum([...DEPLOYMENT_STATUSES]),
     version: p.text(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
 });
 export type Deployment = InferEntity<typeof DeploymentSchema>;
