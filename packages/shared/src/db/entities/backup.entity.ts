@@ -22,6 +22,8 @@ export const BackupSchema = defineEntity({
     completedAt: p.datetime().nullable(),
     expiresAt: p.datetime().nullable(),
     deletedAt: p.datetime().nullable(),
+    /** Makes a create safe to repeat (e.g. the schedule tick that made it). */
+    idempotencyKey: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

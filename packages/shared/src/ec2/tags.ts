@@ -1,0 +1,54 @@
+/** Tags on everything the service creates in EC2; only resources carrying `managed-by` are ever deleted. */
+export const TAG_MANAGED_BY = 'backups:managed-by';
+export const MANAGED_BY_VALUE = 'backups-service';
+export const TAG_TENANT = 'backups:tenant';
+export const TAG_DEPLOYMENT = 'backups:deployment';
+export const TAG_NODE = 'backups:node';
+export const TAG_BACKUP = 'backups:backup';
+export const TAG_RESTORE = 'backups:restore';
+/** On a volume a restore swapped out: when, so the scheduler can delete it after the grace period. */
+export const TAG_REPLACED_AT = 'backups:replaced-at';
+
+export type Tags = Record<string, string>;
+
+export function snapshotTags(ids: {
+  tenantId: bigint;
+  deploymentId: bigint;
+  nodeId: bigint;
+  backupId: bigint;
+}): Tags {
+  return {
+    [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
+    [TAG_TENANT]: ids.tenantId.toString(),
+    [TAG_DEPLOYMENT]: ids.deploymentId.toString(),
+    [TAG_NODE]: ids.nodeId.toString(),
+    [TAG_BACKUP]: ids.backupId.toString(),
+  };
+}
+
+export function restoredVolumeTags(ids: {
+  tenantId: bigint;
+  deploymentId: bigint;
+  nodeId: bigint;
+  restoreId: bigint;
+}): Tags {
+  return {
+    [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
+    [TAG_TENANT]: ids.tenantId.toString(),
+    [TAG_DEPLOYMENT]: ids.deploymentId.toString(),
+    [TAG_NODE]: ids.nodeId.toString(),
+    [TAG_RESTORE]: ids.restoreId.toString(),
+  };
+}
+
+export function toAwsTags(tags: Tags): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+export function fromAwsTags(
+  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+): Tags {
+  const out: Tags = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
