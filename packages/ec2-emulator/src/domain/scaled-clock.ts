@@ -41,5 +41,6 @@ export class ScaledClock {
 }
 
 function assertTimeScale(scale: number): void {
-  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`timeScale must be a positive number, got ${scale}`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new Error(`timeScale must be a positive number, got ${scale}`);
 }

@@ -53,7 +53,8 @@ export class QueryParams {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
     const value = Number(raw);
-    if (!Number.isInteger(value)) throw invalidParameterValue(`Value (${raw}) for parameter ${name} is invalid.`);
+    if (!Number.isInteger(value))
+      throw invalidParameterValue(`Value (${raw}) for parameter ${name} is invalid.`);
     return value;
   }
 

@@ -335,43 +335,22 @@ export class Ec2Adapter {
     return out;
   }
 
-  // EC2 rejects a whole DescribeSnapshots/DescribeVolumes naming one unknown id
-  // (`InvalidSnapshot.NotFound`). Rather than one call per id, split the batch in
-  // halves until the unknown ids are isolated: log2(n) extra calls per gone id.
-  private async describeSnapshotBatch(ids: readonly string[]): Promise<SnapshotInfo[]> {
-    if (ids.length === 0) return [];
-    try {
+  private describeSnapshotBatch(ids: readonly string[]): Promise<SnapshotInfo[]> {
+    return describeSkippingUnknown(ids, async (batch) => {
       const page = await this.call('DescribeSnapshots', false, () =>
-        this.client.send(new DescribeSnapshotsCommand({ SnapshotIds: [...ids] })),
+        this.client.send(new DescribeSnapshotsCommand({ SnapshotIds: batch })),
       );
       return (page.Snapshots ?? []).map(toSnapshotInfo);
-    } catch (err) {
-      if (!(err instanceof Ec2NotFoundError)) throw err;
-      if (ids.length === 1) return [];
-      const mid = Math.ceil(ids.length / 2);
-      return [
-        ...(await this.describeSnapshotBatch(ids.slice(0, mid))),
-        ...(await this.describeSnapshotBatch(ids.slice(mid))),
-      ];
-    }
+    });
   }
 
-  private async describeVolumeBatch(ids: readonly string[]): Promise<VolumeInfo[]> {
-    if (ids.length === 0) return [];
-    try {
+  private describeVolumeBatch(ids: readonly string[]): Promise<VolumeInfo[]> {
+    return describeSkippingUnknown(ids, async (batch) => {
       const page = await this.call('DescribeVolumes', false, () =>
-        this.client.send(new DescribeVolumesCommand({ VolumeIds: [...ids] })),
+        this.client.send(new DescribeVolumesCommand({ VolumeIds: batch })),
       );
       return (page.Volumes ?? []).map(toVolumeInfo);
-    } catch (err) {
-      if (!(err instanceof Ec2NotFoundError)) throw err;
-      if (ids.length === 1) return [];
-      const mid = Math.ceil(ids.length / 2);
-      return [
-        ...(await this.describeVolumeBatch(ids.slice(0, mid))),
-        ...(await this.describeVolumeBatch(ids.slice(mid))),
-      ];
-    }
+    });
   }
 
   private async waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
@@ -422,5 +401,26 @@ export class Ec2Adapter {
         await sleep(backoffDelayMs(attempt, this.opts.backoff));
       }
     }
+  }
+}
+
+// EC2 rejects a whole DescribeSnapshots/DescribeVolumes naming one unknown id
+// (`InvalidSnapshot.NotFound`). Rather than one call per id, split the batch in
+// halves until the unknown ids are isolated: about log2(n) extra calls per gone id.
+async function describeSkippingUnknown<T>(
+  ids: readonly string[],
+  describe: (batch: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  if (ids.length === 0) return [];
+  try {
+    return await describe([...ids]);
+  } catch (err) {
+    if (!(err instanceof Ec2NotFoundError)) throw err;
+    if (ids.length === 1) return [];
+    const mid = Math.ceil(ids.length / 2);
+    return [
+      ...(await describeSkippingUnknown(ids.slice(0, mid), describe)),
+      ...(await describeSkippingUnknown(ids.slice(mid), describe)),
+    ];
   }
 }

@@ -11,34 +11,28 @@ export const TAG_REPLACED_AT = 'backups:replaced-at';
 
 export type Tags = Record<string, string>;
 
-export function snapshotTags(ids: {
+interface Owner {
   tenantId: bigint;
   deploymentId: bigint;
   nodeId: bigint;
-  backupId: bigint;
-}): Tags {
+}
+
+function managedTags(owner: Owner, extra: Tags): Tags {
   return {
     [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
-    [TAG_TENANT]: ids.tenantId.toString(),
-    [TAG_DEPLOYMENT]: ids.deploymentId.toString(),
-    [TAG_NODE]: ids.nodeId.toString(),
-    [TAG_BACKUP]: ids.backupId.toString(),
+    [TAG_TENANT]: owner.tenantId.toString(),
+    [TAG_DEPLOYMENT]: owner.deploymentId.toString(),
+    [TAG_NODE]: owner.nodeId.toString(),
+    ...extra,
   };
 }
 
-export function restoredVolumeTags(ids: {
-  tenantId: bigint;
-  deploymentId: bigint;
-  nodeId: bigint;
-  restoreId: bigint;
-}): Tags {
-  return {
-    [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
-    [TAG_TENANT]: ids.tenantId.toString(),
-    [TAG_DEPLOYMENT]: ids.deploymentId.toString(),
-    [TAG_NODE]: ids.nodeId.toString(),
-    [TAG_RESTORE]: ids.restoreId.toString(),
-  };
+export function snapshotTags(ids: Owner & { backupId: bigint }): Tags {
+  return managedTags(ids, { [TAG_BACKUP]: ids.backupId.toString() });
+}
+
+export function restoredVolumeTags(ids: Owner & { restoreId: bigint }): Tags {
+  return managedTags(ids, { [TAG_RESTORE]: ids.restoreId.toString() });
 }
 
 export function toAwsTags(tags: Tags): { Key: string; Value: string }[] {
