@@ -26,7 +26,11 @@ describe('migrations', () => {
   it('apply on an empty database, roll back cleanly, and apply again', async () => {
     const migrator = orm.getMigrator();
     const applied = await migrator.up();
-    expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema', '0002-backup-idempotency-key']);
+    expect(applied.map((m) => m.name)).toEqual([
+      '0001-initial-schema',
+      '0002-backup-idempotency-key',
+      '0003-cleanup-candidates',
+    ]);
     expect(await tables()).toEqual(
       expect.arrayContaining([
         'backups',
