@@ -1,0 +1,30 @@
+import { awsEnv, databaseEnv, logEnv, redisEnv } from '@backups/shared';
+import { z } from 'zod';
+
+const ms = (def: number) => z.coerce.number().int().min(100).default(def);
+
+export const schedulerEnv = z.object({
+  ...databaseEnv,
+  ...redisEnv,
+  ...logEnv,
+  ...awsEnv,
+  /** How often every unfinished operation in Postgres is re-driven (Redis may have lost its signal). */
+  RECONCILE_EVERY_MS: ms(30_000),
+  /** How often expired backups are looked for; expiry is promised within a minute. */
+  EXPIRE_EVERY_MS: ms(15_000),
+  /** How often replaced volumes and orphans are cleaned up. */
+  CLEANUP_EVERY_MS: ms(300_000),
+  /** How often Redis's schedulers are compared with Postgres's schedules. */
+  SCHEDULE_SYNC_EVERY_MS: ms(60_000),
+  /** Replaced volumes are kept this long after a restore, then deleted. */
+  REPLACED_VOLUME_GRACE_HOURS: z.coerce.number().min(0).default(24),
+  /** A tagged resource nothing references must be at least this old before it is deleted as an orphan. */
+  ORPHAN_SAFETY_DELAY_MINUTES: z.coerce.number().min(0).default(60),
+  /** An operation unfinished for longer than this is reported as stuck. */
+  STUCK_OPERATION_MINUTES: z.coerce.number().min(1).default(240),
+  /** Concurrency of the maintenance queue's worker in this process. */
+  SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
+});
+
+export type SchedulerConfig = z.infer<typeof schedulerEnv>;
