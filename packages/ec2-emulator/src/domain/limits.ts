@@ -71,11 +71,14 @@ export const NO_LIMITS: Limits = {
   buckets: {},
 };
 
-/** `false` turns every limit off; a partial object overrides the current limits field by field. */
+/**
+ * `false` turns every limit off; a partial object overrides `base` field by field. A given
+ * `buckets` map replaces the previous overrides (AWS's table stays underneath).
+ */
 export function resolveLimits(input: LimitsInput | undefined, base: Limits = DEFAULT_LIMITS): Limits {
-  if (input === false) return { ...NO_LIMITS };
+  if (input === false) return { ...NO_LIMITS, buckets: {} };
   if (input === undefined) return { ...base, buckets: { ...base.buckets } };
-  return { ...base, ...input, buckets: { ...base.buckets, ...(input.buckets ?? {}) } };
+  return { ...base, ...input, buckets: { ...(input.buckets ?? base.buckets) } };
 }
 
 /** Nominal durations (ms) of the transitions EC2 shows. */

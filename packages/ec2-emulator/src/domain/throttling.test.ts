@@ -59,3 +59,25 @@ describe('Throttler', () => {
     ).toBe(true);
   });
 });
+
+describe('resolveLimits', () => {
+  it('overrides field by field and replaces bucket overrides as a whole', () => {
+    const first = resolveLimits({ buckets: { A: { capacity: 1, refillPerSecond: 1 } } });
+    const second = resolveLimits({ pendingSnapshotsPerVolume: 2, buckets: {} }, first);
+    expect(second).toMatchObject({
+      pendingSnapshotsPerVolume: 2,
+      snapshotIntervalPerVolumeMs: 15_000,
+      buckets: {},
+    });
+    expect(resolveLimits({ pendingSnapshotsPerRegion: 1 }, first).buckets).toEqual(first.buckets);
+  });
+
+  it('turns everything off with false', () => {
+    expect(resolveLimits(false)).toMatchObject({
+      throttling: false,
+      pendingSnapshotsPerVolume: null,
+      snapshotIntervalPerVolumeMs: null,
+      pendingSnapshotsPerRegion: null,
+    });
+  });
+});
