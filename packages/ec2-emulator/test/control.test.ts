@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { Ec2EmulatorControl, seedInstance, startEc2Emulator } from '../src/index.js';
-import { AGAINST_AWS, sdkError, useTarget } from './harness.js';
+import { AGAINST_AWS, sdkError, seedDefaults, useTarget } from './harness.js';
 
 const target = useTarget({ timeScale: 0.0001 });
 
@@ -18,6 +18,7 @@ describe.skipIf(AGAINST_AWS)('control endpoints', () => {
   it('exposes the whole state with tags, attachments and snapshot states', async () => {
     await target.control.reset();
     const seeded = await seedInstance(target.client, {
+      ...seedDefaults,
       az: target.az,
       dataVolumes: [{ device: '/dev/sdf', sizeGiB: 2 }],
       tags: { tenant: 'acme' },

@@ -1,4 +1,10 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DeleteSnapshotCommand,
+  DeleteVolumeCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+  waitUntilInstanceTerminated,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll } from 'vitest';
 import {
   type Ec2EmulatorControl,
@@ -47,6 +53,7 @@ export function useTarget(options: StartEc2EmulatorOptions = {}): Target {
         : {}),
     };
     const client = new EC2Client(clientConfig);
+    if (AGAINST_AWS) trackCreatedResources(client);
     Object.assign(target, {
       client,
       region,
@@ -61,6 +68,7 @@ export function useTarget(options: StartEc2EmulatorOptions = {}): Target {
     });
   });
   afterAll(async () => {
+    if (AGAINST_AWS && target.client) await cleanUpAws(target.client);
     target.client?.destroy();
     target.noRetryClient?.destroy();
     await target.emulator?.stop();
@@ -108,3 +116,60 @@ export async function eventually<T>(
     await sleep(AGAINST_AWS ? 5_000 : 5);
   }
 }
+
+/** Against AWS, every instance, volume and snapshot a test file made is removed afterwards. */
+const created = { instances: new Set<string>(), volumes: new Set<string>(), snapshots: new Set<string>() };
+
+function trackCreatedResources(client: EC2Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const output = result.output as {
+        Instances?: { InstanceId?: string }[];
+        VolumeId?: string;
+        SnapshotId?: string;
+        Snapshots?: { SnapshotId?: string }[];
+      };
+      switch (context.commandName) {
+        case 'RunInstancesCommand':
+          for (const { InstanceId } of output.Instances ?? [])
+            if (InstanceId) created.instances.add(InstanceId);
+          break;
+        case 'CreateVolumeCommand':
+          if (output.VolumeId) created.volumes.add(output.VolumeId);
+          break;
+        case 'CreateSnapshotCommand':
+          if (output.SnapshotId) created.snapshots.add(output.SnapshotId);
+          break;
+        case 'CreateSnapshotsCommand':
+          for (const { SnapshotId } of output.Snapshots ?? [])
+            if (SnapshotId) created.snapshots.add(SnapshotId);
+          break;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'conformanceResourceTracker' },
+  );
+}
+
+async function cleanUpAws(client: EC2Client): Promise<void> {
+  const ignore = () => undefined;
+  const instanceIds = [...created.instances];
+  if (instanceIds.length > 0) {
+    await client.send(new TerminateInstancesCommand({ InstanceIds: instanceIds })).catch(ignore);
+    await waitUntilInstanceTerminated({ client, maxWaitTime: 900 }, { InstanceIds: instanceIds }).catch(
+      ignore,
+    );
+  }
+  for (const volumeId of created.volumes)
+    await client.send(new DeleteVolumeCommand({ VolumeId: volumeId })).catch(ignore);
+  for (const snapshotId of created.snapshots) {
+    await client.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId })).catch(ignore);
+  }
+}
+
+/** Against AWS, RunInstances needs a real AMI of the region: `EC2_CONFORMANCE_IMAGE_ID`. */
+export const seedDefaults: { imageId?: string } =
+  AGAINST_AWS && process.env.EC2_CONFORMANCE_IMAGE_ID
+    ? { imageId: process.env.EC2_CONFORMANCE_IMAGE_ID }
+    : {};

@@ -1,20 +1,28 @@
 import {
+  AttachVolumeCommand,
+  CreateVolumeCommand,
+  DeleteVolumeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
+  TerminateInstancesCommand,
   waitUntilInstanceRunning,
   waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+  waitUntilVolumeAvailable,
+  waitUntilVolumeInUse,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { seedInstance } from '../src/index.js';
-import { AGAINST_AWS, sdkError, useTarget } from './harness.js';
+import { AGAINST_AWS, sdkError, seedDefaults, useTarget } from './harness.js';
 
 const target = useTarget({ timeScale: 0.0001 });
 
 describe('RunInstances / DescribeInstances', () => {
   it('launches with a /dev/xvda root plus the mapped data volumes, attached and tagged', async () => {
     const seeded = await seedInstance(target.client, {
+      ...seedDefaults,
       az: target.az,
       dataVolumes: [
         { device: '/dev/sdf', sizeGiB: 20, type: 'gp3', iops: 4000, throughput: 250 },
@@ -66,6 +74,7 @@ describe('RunInstances / DescribeInstances', () => {
 
   it('goes pending → running (waitUntilInstanceRunning) and filters by state and tag', async () => {
     const { instanceId } = await seedInstance(target.client, {
+      ...seedDefaults,
       az: target.az,
       dataVolumes: [],
       tags: { role: 'web' },
@@ -93,7 +102,11 @@ describe('RunInstances / DescribeInstances', () => {
   });
 
   it('stops and starts with stopping → stopped and pending → running', async () => {
-    const { instanceId } = await seedInstance(target.client, { az: target.az, dataVolumes: [] });
+    const { instanceId } = await seedInstance(target.client, {
+      ...seedDefaults,
+      az: target.az,
+      dataVolumes: [],
+    });
     await waitUntilInstanceRunning(target.waiter, { InstanceIds: [instanceId] });
 
     const stop = await target.client.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
@@ -115,7 +128,11 @@ describe('RunInstances / DescribeInstances', () => {
   it.skipIf(AGAINST_AWS)('refuses to stop a pending instance and to start a stopping one', async () => {
     await target.control.configure({ timeScale: 1 });
     try {
-      const { instanceId } = await seedInstance(target.client, { az: target.az, dataVolumes: [] });
+      const { instanceId } = await seedInstance(target.client, {
+        ...seedDefaults,
+        az: target.az,
+        dataVolumes: [],
+      });
       const stopPending = await sdkError(
         target.client.send(new StopInstancesCommand({ InstanceIds: [instanceId] })),
       );
@@ -135,6 +152,37 @@ describe('RunInstances / DescribeInstances', () => {
     }
   });
 
+  it('terminates: shutting-down → terminated, DeleteOnTermination volumes go, others are detached', async () => {
+    const seeded = await seedInstance(target.client, {
+      ...seedDefaults,
+      az: target.az,
+      dataVolumes: [{ device: '/dev/sdf', sizeGiB: 1 }],
+    });
+    await waitUntilInstanceRunning(target.waiter, { InstanceIds: [seeded.instanceId] });
+    const kept = await target.client.send(new CreateVolumeCommand({ AvailabilityZone: target.az, Size: 1 }));
+    await waitUntilVolumeAvailable(target.waiter, { VolumeIds: [kept.VolumeId ?? ''] });
+    await target.client.send(
+      new AttachVolumeCommand({ VolumeId: kept.VolumeId, InstanceId: seeded.instanceId, Device: '/dev/sdk' }),
+    );
+    await waitUntilVolumeInUse(target.waiter, { VolumeIds: [kept.VolumeId ?? ''] });
+
+    const terminated = await target.client.send(
+      new TerminateInstancesCommand({ InstanceIds: [seeded.instanceId] }),
+    );
+    expect(terminated.TerminatingInstances?.[0]?.CurrentState).toEqual({ Code: 32, Name: 'shutting-down' });
+    await waitUntilInstanceTerminated(target.waiter, { InstanceIds: [seeded.instanceId] });
+    await waitUntilVolumeAvailable(target.waiter, { VolumeIds: [kept.VolumeId ?? ''] });
+    const gone = await sdkError(
+      target.client.send(new DescribeVolumesCommand({ VolumeIds: seeded.volumes.map((v) => v.volumeId) })),
+    );
+    expect(gone.name).toBe('InvalidVolume.NotFound');
+    const start = await sdkError(
+      target.client.send(new StartInstancesCommand({ InstanceIds: [seeded.instanceId] })),
+    );
+    expect(start.name).toBe('IncorrectInstanceState');
+    await target.client.send(new DeleteVolumeCommand({ VolumeId: kept.VolumeId }));
+  });
+
   it('answers InvalidInstanceID.NotFound for an unknown instance', async () => {
     const error = await sdkError(
       target.client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
@@ -143,7 +191,9 @@ describe('RunInstances / DescribeInstances', () => {
   });
 
   it('refuses an availability zone outside the region', async () => {
-    const error = await sdkError(seedInstance(target.client, { az: 'eu-west-1a', dataVolumes: [] }));
+    const error = await sdkError(
+      seedInstance(target.client, { ...seedDefaults, az: 'eu-west-1a', dataVolumes: [] }),
+    );
     expect(error.status).toBe(400);
   });
 });

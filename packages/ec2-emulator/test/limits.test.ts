@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, seedInstance } from '../src/index.js';
-import { AGAINST_AWS, sdkError, sleep, useTarget } from './harness.js';
+import { AGAINST_AWS, sdkError, seedDefaults, sleep, useTarget } from './harness.js';
 
 // At 0.01 a 1 GiB snapshot stays pending ~660 ms and the 15 s per-volume spacing is 150 ms.
 const target = useTarget({ timeScale: 0.01, timings: { volumeCreatingMs: 100 } });
@@ -43,6 +43,7 @@ describe.skipIf(AGAINST_AWS)('EBS snapshot limits', () => {
 
   it('applies the per-volume limits to CreateSnapshots too', async () => {
     const seeded = await seedInstance(target.client, {
+      ...seedDefaults,
       az: target.az,
       dataVolumes: [{ device: '/dev/sdf', sizeGiB: 1 }],
     });
@@ -120,7 +121,7 @@ describe.skipIf(AGAINST_AWS)('request throttling (token buckets)', () => {
   });
 
   it('retries injected throttles transparently: 2 throttles, then success, 3 calls counted', async () => {
-    const seeded = await seedInstance(target.client, { az: target.az, dataVolumes: [] });
+    const seeded = await seedInstance(target.client, { ...seedDefaults, az: target.az, dataVolumes: [] });
     await target.control.injectFault({ action: 'CreateSnapshots', code: 'RequestLimitExceeded', count: 2 });
     const result = await target.client.send(
       new CreateSnapshotsCommand({ InstanceSpecification: { InstanceId: seeded.instanceId } }),

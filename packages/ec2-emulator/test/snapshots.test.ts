@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { seedInstance } from '../src/index.js';
-import { AGAINST_AWS, eventually, sdkError, sleep, useTarget } from './harness.js';
+import { AGAINST_AWS, eventually, sdkError, seedDefaults, sleep, useTarget } from './harness.js';
 
 // Slow enough that a snapshot's progress can be watched (a 1 GiB snapshot takes ~66 ms).
 const target = useTarget({ timeScale: 0.001 });
@@ -83,6 +83,7 @@ describe('CreateSnapshot', () => {
 describe('CreateSnapshots', () => {
   it('snapshots every volume of an instance, honouring exclusions and copying volume tags', async () => {
     const seeded = await seedInstance(target.client, {
+      ...seedDefaults,
       az: target.az,
       dataVolumes: [
         { device: '/dev/sdf', sizeGiB: 1 },
@@ -124,7 +125,7 @@ describe('CreateSnapshots', () => {
   });
 
   it('refuses to exclude the root volume through ExcludeDataVolumeIds', async () => {
-    const seeded = await seedInstance(target.client, { az: target.az, dataVolumes: [] });
+    const seeded = await seedInstance(target.client, { ...seedDefaults, az: target.az, dataVolumes: [] });
     const root = seeded.volumes[0]?.volumeId ?? '';
     const error = await sdkError(
       target.client.send(

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { seedInstance } from '../src/index.js';
-import { AGAINST_AWS, eventually, sdkError, useTarget } from './harness.js';
+import { AGAINST_AWS, eventually, sdkError, seedDefaults, useTarget } from './harness.js';
 
 const target = useTarget({ timeScale: 0.0001 });
 
@@ -35,7 +35,11 @@ async function availableVolume(tags: Record<string, string> = {}, size = 4): Pro
 }
 
 async function runningInstance(az = target.az) {
-  const seeded = await seedInstance(target.client, { az, dataVolumes: [{ device: '/dev/sdf', sizeGiB: 2 }] });
+  const seeded = await seedInstance(target.client, {
+    ...seedDefaults,
+    az,
+    dataVolumes: [{ device: '/dev/sdf', sizeGiB: 2 }],
+  });
   await waitUntilInstanceRunning(target.waiter, { InstanceIds: [seeded.instanceId] });
   return seeded;
 }

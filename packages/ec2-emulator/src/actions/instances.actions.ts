@@ -196,7 +196,11 @@ const stopInstances: ActionHandler = (ctx, params) => {
   if (ids.length === 0) throw missingParameter('InstanceId');
   const instances = ids.map((id) => ctx.store.instance(id));
   for (const instance of instances) {
-    if (instance.state === 'pending') {
+    if (
+      instance.state === 'pending' ||
+      instance.state === 'shutting-down' ||
+      instance.state === 'terminated'
+    ) {
       throw new Ec2Error(
         'IncorrectInstanceState',
         `The instance '${instance.id}' is not in a state from which it can be stopped.`,
@@ -221,7 +225,11 @@ const startInstances: ActionHandler = (ctx, params) => {
   if (ids.length === 0) throw missingParameter('InstanceId');
   const instances = ids.map((id) => ctx.store.instance(id));
   for (const instance of instances) {
-    if (instance.state === 'stopping') {
+    if (
+      instance.state === 'stopping' ||
+      instance.state === 'shutting-down' ||
+      instance.state === 'terminated'
+    ) {
       throw new Ec2Error(
         'IncorrectInstanceState',
         `The instance '${instance.id}' is not in a state from which it can be started.`,
@@ -250,7 +258,25 @@ const startInstances: ActionHandler = (ctx, params) => {
   };
 };
 
+const terminateInstances: ActionHandler = (ctx, params) => {
+  const ids = params.strings('InstanceId');
+  if (ids.length === 0) throw missingParameter('InstanceId');
+  const instances = ids.map((id) => ctx.store.instance(id));
+  throttleResources(ctx, 'TerminateInstances', instances.length);
+  return {
+    instancesSet: instances.map((instance) => {
+      const previous = renderInstanceState(instance);
+      if (instance.state !== 'terminated' && instance.state !== 'shutting-down') {
+        instance.state = 'shutting-down';
+        instance.stateAt = ctx.now;
+      }
+      return stateChange(instance, previous);
+    }),
+  };
+};
+
 export const instanceActions: Record<string, ActionHandler> = {
+  TerminateInstances: terminateInstances,
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
   StopInstances: stopInstances,

@@ -12,6 +12,9 @@ export function settleInstance(instance: InstanceRecord, now: number, timings: T
   } else if (instance.state === 'stopping' && now >= instance.stateAt + timings.instanceStoppingMs) {
     instance.state = 'stopped';
     instance.stateAt += timings.instanceStoppingMs;
+  } else if (instance.state === 'shutting-down' && now >= instance.stateAt + timings.instanceStoppingMs) {
+    instance.state = 'terminated';
+    instance.stateAt += timings.instanceStoppingMs;
   }
 }
 

@@ -1,5 +1,11 @@
 /** The emulator's records. Times ending in `At` are virtual (nominal) milliseconds. */
-export type InstanceStateName = 'pending' | 'running' | 'stopping' | 'stopped';
+export type InstanceStateName =
+  | 'pending'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'shutting-down'
+  | 'terminated';
 
 /** EC2's numeric instance state codes. */
 export const INSTANCE_STATE_CODES: Record<InstanceStateName, number> = {
@@ -7,6 +13,8 @@ export const INSTANCE_STATE_CODES: Record<InstanceStateName, number> = {
   running: 16,
   stopping: 64,
   stopped: 80,
+  'shutting-down': 32,
+  terminated: 48,
 };
 
 export interface InstanceRecord {

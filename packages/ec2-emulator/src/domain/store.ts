@@ -15,9 +15,20 @@ export class Ec2Store {
   readonly lastSnapshotAt = new Map<string, number>();
 
   settle(now: number, timings: Timings, toDate: (virtual: number) => Date): void {
-    for (const instance of this.instances.values()) settleInstance(instance, now, timings);
+    for (const instance of this.instances.values()) {
+      settleInstance(instance, now, timings);
+      if (instance.state === 'terminated') this.releaseVolumes(instance.id);
+    }
     for (const volume of this.volumes.values()) settleVolume(volume, now, timings);
     for (const snapshot of this.snapshots.values()) settleSnapshot(snapshot, now, toDate);
+  }
+
+  /** A terminated instance's volumes are deleted (DeleteOnTermination) or detached. */
+  private releaseVolumes(instanceId: string): void {
+    for (const volume of this.volumesOf(instanceId)) {
+      if (volume.attachment?.deleteOnTermination) this.volumes.delete(volume.id);
+      else volume.attachment = undefined;
+    }
   }
 
   clear(): void {
