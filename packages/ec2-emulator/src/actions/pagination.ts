@@ -12,12 +12,9 @@ export function paginate<T>(
 ): { page: T[]; nextToken: string | undefined } {
   let offset = 0;
   if (nextToken !== undefined) {
-    const decoded = Number(
-      Buffer.from(nextToken, 'base64url')
-        .toString('utf8')
-        .replace(/^offset:/, ''),
-    );
-    if (!Number.isInteger(decoded) || decoded < 0) {
+    const match = /^offset:(\d+)$/.exec(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    const decoded = Number(match?.[1]);
+    if (!match || !Number.isSafeInteger(decoded)) {
       throw new Ec2Error('InvalidPaginationToken', `The pagination token '${nextToken}' is invalid.`);
     }
     offset = decoded;
