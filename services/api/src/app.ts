@@ -1,0 +1,77 @@
+import type { Logger } from '@backups/shared';
+import type { Orm } from '@backups/shared/db';
+import type { JobQueues } from '@backups/shared/jobs';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Redis } from 'ioredis';
+import { ApiKeyResolver } from './auth/api-key-resolver.js';
+import { authenticate, authorize } from './auth/authenticate.middleware.js';
+import { registerDocs } from './docs/docs.route.js';
+import { ApiError } from './errors/codes.js';
+import { notFound, onError } from './errors/on-error.js';
+import type { AppEnv } from './http/context.js';
+import { registerHealth } from './http/health.route.js';
+import { rateLimit } from './http/rate-limit.middleware.js';
+import { requestIdMiddleware } from './http/request-id.middleware.js';
+import { fieldIssues, invalidRequest } from './http/validation.js';
+import { registerTenantRoutes } from './routes/index.js';
+import type { ApiApp } from './routes/route-kit.js';
+
+export interface AppDeps {
+  orm: Orm;
+  redis: Redis;
+  queues: JobQueues;
+  logger: Logger;
+  settings: {
+    rateLimitRequests: number;
+    rateLimitWindowSeconds: number;
+    authCacheTtlMs: number;
+    bodyLimitBytes: number;
+    /** Redis key prefix for the rate limiter (the queue prefix, so test runs stay apart). */
+    redisPrefix: string;
+  };
+}
+
+/** Builds the whole HTTP app from its dependencies; main.ts and the tests serve it. */
+export function createApp(deps: AppDeps): ApiApp {
+  const app = new OpenAPIHono<AppEnv>({
+    // Path parameter failures become our 400 shape, naming the fields.
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw invalidRequest(
+          'The path is not valid; ids must be positive 64-bit integers.',
+          fieldIssues(result.error, 'path'),
+        );
+      }
+    },
+  });
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use('*', requestIdMiddleware(deps.logger));
+
+  app.use(
+    '/deployments/*',
+    bodyLimit({
+      maxSize: deps.settings.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError(
+          'payload_too_large',
+          `The request body exceeds ${deps.settings.bodyLimitBytes} bytes.`,
+        );
+      },
+    }),
+    authenticate(new ApiKeyResolver(deps.orm, deps.settings.authCacheTtlMs)),
+    rateLimit({
+      redis: deps.redis,
+      prefix: deps.settings.redisPrefix,
+      requests: deps.settings.rateLimitRequests,
+      windowSeconds: deps.settings.rateLimitWindowSeconds,
+    }),
+    authorize(),
+  );
+
+  registerTenantRoutes(app, deps);
+  registerHealth(app, deps);
+  registerDocs(app);
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { Orm } from '@backups/shared/db';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findApiKeyByHash, type StoredApiKey } from '../repositories/api-key.repository.js';
+import { hashApiKey } from './api-key.js';
+
+// Resolving a key costs a query; a short in-process cache keeps hot keys off
+// the database. Expiry is checked at every use against the cached row, so only
+// a revocation can lag, by at most ttlMs. Unknown keys are never cached, so the
+// cache cannot be filled by guessing.
+
+const MAX_ENTRIES = 10_000;
+
+export class ApiKeyResolver {
+  private readonly cache = new Map<string, { key: StoredApiKey; at: number }>();
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly ttlMs: number,
+  ) {}
+
+  async resolve(secret: string, now = Date.now()): Promise<StoredApiKey | null> {
+    const hash = hashApiKey(secret);
+    const hit = this.cache.get(hash);
+    if (hit && now - hit.at < this.ttlMs) return hit.key;
+    const found = await findApiKeyByHash(this.orm.em.fork() as EntityManager, hash);
+    if (!found) {
+      this.cache.delete(hash);
+      return null;
+    }
+    if (this.ttlMs > 0) {
+      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+      this.cache.set(hash, { key: found, at: now });
+    }
+    return found;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Permission } from '@backups/shared';
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors/codes.js';
+import type { AppEnv, Principal } from '../http/context.js';
+import { looksLikeApiKey } from './api-key.js';
+import type { ApiKeyResolver } from './api-key-resolver.js';
+
+const HEADER = 'ld-api-key';
+
+function unauthenticated(): ApiError {
+  return new ApiError(
+    'unauthenticated',
+    `A valid API key is required in the ${HEADER} header. Create one in the Console or ask your administrator.`,
+  );
+}
+
+/** Resolves the ld-api-key header to a Principal (401 when missing, unknown, expired or revoked). */
+export function authenticate(resolver: ApiKeyResolver): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const secret = c.req.header(HEADER);
+    if (!secret || !looksLikeApiKey(secret)) throw unauthenticated();
+    const key = await resolver.resolve(secret);
+    if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now())) {
+      throw unauthenticated();
+    }
+    const principal: Principal = { keyId: key.id, tenantId: key.tenantId, permissions: key.permissions };
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+/** GET needs deployment:read; anything that changes state needs deployment:manage. */
+export function requiredPermission(method: string): Permission {
+  return method === 'GET' || method === 'HEAD' ? 'deployment:read' : 'deployment:manage';
+}
+
+export function authorize(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const needed = requiredPermission(c.req.method);
+    if (!c.get('principal').permissions.includes(needed)) {
+      throw new ApiError('forbidden', `This API key lacks the ${needed} permission. Use a key that has it.`);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ApiApp } from '../routes/route-kit.js';
+
+// The reference page must work offline, so Swagger UI's bundle is served from
+// the installed swagger-ui-dist package rather than a CDN.
+const require = createRequire(import.meta.url);
+const ASSET_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <title>Backups API reference</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css" />
+</head>
+<body>
+  <div id="reference"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true });`;
+
+export function registerDocs(app: ApiApp): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'ld-api-key',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'LaserData Cloud Backups API',
+      version: '1.0.0',
+      description:
+        'EBS snapshot backups of deployments: list, create, restore and delete. Authenticate with the ld-api-key header.',
+    },
+  });
+  const cache = new Map<string, string>();
+  app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/docs/assets/:file', (c) => {
+    const file = c.req.param('file');
+    const type = ASSETS[file];
+    if (!type) return c.notFound();
+    let content = cache.get(file);
+    if (content === undefined) {
+      content = readFileSync(join(ASSET_DIR, file), 'utf8');
+      cache.set(file, content);
+    }
+    return c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+  });
+}

@@ -1,0 +1,22 @@
+import { databaseEnv, logEnv, redisEnv } from '@backups/shared';
+import { z } from 'zod';
+
+// The API's whole configuration, parsed once by main.ts; nothing else reads process.env.
+export const apiEnvSchema = z.object({
+  ...databaseEnv,
+  ...redisEnv,
+  ...logEnv,
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Requests one API key may make per window, counted in Redis across all API processes. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long a resolved API key is cached in-process; a revocation takes effect within this. */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
+  /** Largest request body accepted, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+  /** Bounded shutdown: connections still open after this are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export type ApiEnv = z.infer<typeof apiEnvSchema>;

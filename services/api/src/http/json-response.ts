@@ -1,0 +1,12 @@
+import { stringifyJson } from '@backups/shared';
+import type { Context, TypedResponse } from 'hono';
+
+/**
+ * JSON written by stringifyJson, so bigint ids come out as exact numbers.
+ * `Wire` is the documented wire shape (ids as JSON numbers): the route's typed
+ * response is declared from it, because the value in memory holds bigint.
+ */
+export function jsonResponse<Wire>(c: Context, value: unknown): TypedResponse<Wire, 200, 'json'> {
+  const response = c.body(stringifyJson(value), 200, { 'content-type': 'application/json' });
+  return response as unknown as TypedResponse<Wire, 200, 'json'>;
+}

@@ -1,0 +1,55 @@
+import { createLogger, loadConfig } from '@backups/shared';
+import { createOrm } from '@backups/shared/db';
+import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { apiEnvSchema } from './env.js';
+
+// Wiring only: configuration, connections, the server, and a bounded shutdown.
+const config = loadConfig('api', apiEnvSchema);
+const logger = createLogger({ service: 'api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+
+const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+const redis = createRedis(config.REDIS_URL, 'producer');
+redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
+const queues = new JobQueues(redis, config.QUEUE_PREFIX);
+
+const app = createApp({
+  orm,
+  redis,
+  queues,
+  logger,
+  settings: {
+    rateLimitRequests: config.RATE_LIMIT_REQUESTS,
+    rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    redisPrefix: config.QUEUE_PREFIX,
+  },
+});
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  logger.info({ port: info.port, host: config.HOST }, 'api listening; reference at /docs');
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+  const forced = setTimeout(() => {
+    logger.warn('shutdown timed out; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  forced.unref();
+  // close() stops accepting and resolves once in-flight requests are answered.
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await queues.close().catch(() => undefined);
+  await redis.quit().catch(() => redis.disconnect());
+  await orm.close(true);
+  logger.info('stopped');
+  process.exit(0);
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,22 @@
+import { registerCreateBackup } from './backups.create.route.js';
+import { registerDeleteBackup } from './backups.delete.route.js';
+import { registerGetBackup } from './backups.get.route.js';
+import { registerListBackups } from './backups.list.route.js';
+import { registerRestoreBackup } from './backups.restore.route.js';
+import { registerGetRestore } from './restores.get.route.js';
+import { registerListRestores } from './restores.list.route.js';
+import type { ApiApp, RouteDeps } from './route-kit.js';
+
+export const TENANT_ROUTES = [
+  registerListBackups,
+  registerCreateBackup,
+  registerGetBackup,
+  registerRestoreBackup,
+  registerDeleteBackup,
+  registerListRestores,
+  registerGetRestore,
+] as const;
+
+export function registerTenantRoutes(app: ApiApp, deps: RouteDeps): void {
+  for (const register of TENANT_ROUTES) register(app, deps);
+}

@@ -1,0 +1,124 @@
+import type { BackupType } from '@backups/shared';
+import {
+  assertBackupsSupported,
+  assertPlanHasBackups,
+  assertUnderLimit,
+  backupLimit,
+} from '../domain/backup-policy.js';
+import { ApiError } from '../errors/codes.js';
+import {
+  countLimitedBackups,
+  getBackup,
+  insertBackup,
+  listBackups,
+  lockBackupStatus,
+  markBackupDeleting,
+} from '../repositories/backup.repository.js';
+import { isNodeOfDeployment } from '../repositories/deployment.repository.js';
+import { insertOperation } from '../repositories/operation.repository.js';
+import { isBackupBeingRestored } from '../repositories/restore.repository.js';
+import type { BackupView } from '../serialize/backup.serializer.js';
+import { notFound, requireDeployment } from './deployment-access.js';
+import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
+import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
+
+// The contract the scheduler's reconciler relies on (see README "Durability"):
+// - a create commits the backup (pending) AND its operations row (queued) in one
+//   transaction; the operation.drive signal is sent only after the commit, and
+//   a lost signal is repaired by the reconciler re-driving every deployment with
+//   operations in queued/running;
+// - a delete commits status `deleting` before signalling backup.delete; the
+//   reconciler re-enqueues backups left in `deleting`.
+// A crash between commit and signal therefore leaves durable work, never a
+// half-written request; a crash before commit leaves nothing.
+
+export async function listDeploymentBackups(
+  deps: ServiceDeps,
+  caller: Caller,
+  deploymentId: bigint,
+): Promise<BackupView[]> {
+  const em = forkEm(deps);
+  await requireDeployment(em, caller, deploymentId);
+  return listBackups(em, deploymentId);
+}
+
+export async function getDeploymentBackup(
+  deps: ServiceDeps,
+  caller: Caller,
+  deploymentId: bigint,
+  backupId: bigint,
+): Promise<BackupView> {
+  const em = forkEm(deps);
+  await requireDeployment(em, caller, deploymentId);
+  const backup = await getBackup(em, deploymentId, backupId);
+  if (!backup) throw notFound(`Backup ${backupId}`);
+  return backup;
+}
+
+export interface CreateBackupInput {
+  name: string;
+  nodeId: bigint | null;
+  backupType: BackupType;
+  remarks: string | null;
+  expiresInDays: number | null;
+}
+
+export async function createBackup(
+  deps: ServiceDeps,
+  caller: Caller,
+  deploymentId: bigint,
+  input: CreateBackupInput,
+): Promise<bigint> {
+  await assertRedisReachable(deps.redis);
+  const backupId = await forkEm(deps).transactional(async (tx) => {
+    // The row lock makes count-then-insert race-free across API processes.
+    const deployment = await requireDeployment(tx, caller, deploymentId, true);
+    assertPlanHasBackups(deployment.plan);
+    assertBackupsSupported(deployment);
+    if (input.nodeId !== null && !(await isNodeOfDeployment(tx, deploymentId, input.nodeId))) {
+      throw new ApiError(
+        'invalid_node',
+        `Node ${input.nodeId} is not a node of deployment ${deploymentId}. Omit node_id to back up every node.`,
+      );
+    }
+    const limit = backupLimit(deployment.plan, deployment.backupLimitOverride);
+    if (limit !== null) assertUnderLimit(limit, await countLimitedBackups(tx, deploymentId));
+    const id = await insertBackup(tx, { deploymentId, region: deployment.region, ...input });
+    await insertOperation(tx, { deploymentId, kind: 'backup', backupId: id });
+    return id;
+  });
+  await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
+    deploymentId: deploymentId.toString(),
+  });
+  return backupId;
+}
+
+export async function deleteBackup(
+  deps: ServiceDeps,
+  caller: Caller,
+  deploymentId: bigint,
+  backupId: bigint,
+): Promise<void> {
+  await assertRedisReachable(deps.redis);
+  await forkEm(deps).transactional(async (tx) => {
+    // The deployment lock orders this against a concurrent restore request of the same backup.
+    await requireDeployment(tx, caller, deploymentId, true);
+    const status = await lockBackupStatus(tx, deploymentId, backupId);
+    if (status === null || status === 'deleted') throw notFound(`Backup ${backupId}`);
+    if (status === 'deleting') return; // Idempotent: the signal below is sent again.
+    if (status === 'pending' || status === 'in_progress') {
+      throw new ApiError(
+        'backup_busy',
+        `Backup ${backupId} is ${status}. Wait for it to complete before deleting it.`,
+      );
+    }
+    if (await isBackupBeingRestored(tx, backupId)) {
+      throw new ApiError(
+        'backup_busy',
+        `Backup ${backupId} is being restored. Wait for the restore to finish before deleting it.`,
+      );
+    }
+    await markBackupDeleting(tx, backupId);
+  });
+  await signalCommittedWork(deps.queues, caller.logger, 'backup.delete', { backupId: backupId.toString() });
+}

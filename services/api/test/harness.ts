@@ -1,0 +1,260 @@
+import type { AddressInfo } from 'node:net';
+import {
+  type BackupStatus,
+  createLogger,
+  type Permission,
+  type Plan,
+  parseJson,
+  type RestoreStatus,
+} from '@backups/shared';
+import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { serve } from '@hono/node-server';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createApiKey } from '../src/admin/api-keys.admin.js';
+import { registerDeployment } from '../src/admin/deployments.admin.js';
+import { createTenant } from '../src/admin/tenants.admin.js';
+import { type AppDeps, createApp } from '../src/app.js';
+
+// Starts the real app on a random port against this file's own Postgres
+// database and Redis prefix, and offers small seeding helpers built on the
+// admin functions the CLI uses.
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed with lossless-json (int64 ids arrive as bigint). */
+  json: unknown;
+}
+
+export interface TestApi {
+  readonly url: string;
+  readonly db: TestDatabase;
+  readonly redis: TestRedis;
+  readonly queues: JobQueues;
+  em(): EntityManager;
+  request(
+    method: string,
+    path: string,
+    opts?: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse>;
+}
+
+export function useApi(settings: Partial<AppDeps['settings']> = {}): TestApi {
+  const db = useTestDatabase();
+  const redis = useTestRedis();
+  let url = '';
+  let producer: Redis | undefined;
+  let queues: JobQueues | undefined;
+  let close: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    producer = createRedis(redis.url, 'producer');
+    queues = new JobQueues(producer, redis.prefix);
+    const app = createApp({
+      orm: db.orm,
+      redis: producer,
+      queues,
+      logger: createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
+      settings: {
+        rateLimitRequests: 100_000,
+        rateLimitWindowSeconds: 60,
+        authCacheTtlMs: 0,
+        bodyLimitBytes: 16_384,
+        redisPrefix: redis.prefix,
+        ...settings,
+      },
+    });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  afterAll(async () => {
+    await close?.();
+    await queues?.close();
+    await producer?.quit();
+  });
+
+  return {
+    get url() {
+      return url;
+    },
+    db,
+    redis,
+    get queues() {
+      if (!queues) throw new Error('queues exist only inside tests');
+      return queues;
+    },
+    em: () => db.orm.em.fork() as EntityManager,
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.key !== undefined) headers['ld-api-key'] = opts.key;
+      let body: string | undefined = opts.rawBody;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body, (_k, v) => (typeof v === 'bigint' ? `__big__${v}` : v)).replace(
+          /"__big__(\d+)"/g,
+          '$1',
+        );
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? parseJson(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+  };
+}
+
+/** Asserts the status, printing the body when it differs. */
+export function expectStatus(res: ApiResponse, status: number): void {
+  expect(res.status, `expected ${status}, got ${res.status}: ${res.text}`).toBe(status);
+}
+
+/** Asserts the error shape and code, and that the body's request id is the header's. */
+export function expectError(res: ApiResponse, status: number, code: string): void {
+  expectStatus(res, status);
+  const body = res.json as { error?: { code?: string; message?: string; request_id?: string } };
+  expect(body?.error?.code, res.text).toBe(code);
+  expect(body.error?.message, res.text).toBeTruthy();
+  expect(body.error?.request_id, res.text).toBe(res.headers.get('x-request-id'));
+}
+
+let instanceCounter = 0;
+function fakeInstanceId(): string {
+  instanceCounter += 1;
+  return `i-${(Date.now().toString(16) + instanceCounter.toString(16).padStart(5, '0') + Math.random().toString(16).slice(2)).slice(0, 17)}`;
+}
+
+export interface Seeded {
+  tenantId: bigint;
+  deploymentId: bigint;
+  nodeIds: bigint[];
+  /** A key with both permissions. */
+  key: string;
+  readKey: string;
+  manageKey: string;
+}
+
+/** A tenant with read, manage and read+manage keys, and one deployment with two nodes. */
+export async function seedTenant(
+  em: EntityManager,
+  opts: {
+    plan?: Plan;
+    backupLimitOverride?: number | null;
+    cloud?: 'aws' | 'gcp' | 'azure';
+    storageType?: 'network' | 'nvme';
+    deploymentId?: bigint;
+  } = {},
+): Promise<Seeded> {
+  const tenantId = await createTenant(em, {
+    name: 'acme',
+    plan: opts.plan ?? 'pro',
+    backupLimitOverride: opts.backupLimitOverride ?? null,
+  });
+  const key = async (permissions: Permission[]) =>
+    (await createApiKey(em, { tenantId, name: 'test', permissions })).secret;
+  const volume = (n: number) => ({
+    volumeId: `vol-${fakeInstanceId().slice(2)}${n}`,
+    deviceName: '/dev/sdf',
+    sizeGiB: 50,
+    volumeType: 'gp3',
+    iops: 3000,
+    throughput: 125,
+    encrypted: false,
+    kmsKeyId: null,
+  });
+  const { id: deploymentId, nodeIds } = await registerDeployment(em, {
+    ...(opts.deploymentId ? { id: opts.deploymentId } : {}),
+    tenantId,
+    name: 'orders',
+    cloud: opts.cloud ?? 'aws',
+    region: 'us-west-1',
+    storageType: opts.storageType ?? 'network',
+    version: '0.4.0',
+    nodes: [
+      { instanceId: fakeInstanceId(), availabilityZone: 'us-west-1a', volumes: [volume(1)] },
+      { instanceId: fakeInstanceId(), availabilityZone: 'us-west-1b', volumes: [volume(2)] },
+    ],
+  });
+  return {
+    tenantId,
+    deploymentId,
+    nodeIds,
+    key: await key(['deployment:read', 'deployment:manage']),
+    readKey: await key(['deployment:read']),
+    manageKey: await key(['deployment:manage']),
+  };
+}
+
+/** Inserts a backup directly in a given state, as the worker would have left it. */
+export async function seedBackup(
+  em: EntityManager,
+  deploymentId: bigint,
+  opts: {
+    status?: BackupStatus;
+    remarks?: string | null;
+    failureReason?: string | null;
+    nodeId?: bigint | null;
+    snapshots?: Array<{ volumeId: string; snapshotId: string | null; nodeId: bigint }>;
+  } = {},
+): Promise<bigint> {
+  const status = opts.status ?? 'completed';
+  const done = status === 'completed' || status === 'deleting';
+  const rows = await em.execute<{ id: string }[]>(
+    `insert into backups (deployment_id, node_id, name, backup_type, status, region, remarks, failure_reason,
+                          size_bytes, started_at, completed_at, deleted_at)
+     values (?, ?, 'seeded', 'manual', ?, 'us-west-1', ?, ?, ?, ?, ?, ?) returning id`,
+    [
+      deploymentId,
+      opts.nodeId ?? null,
+      status,
+      opts.remarks ?? null,
+      opts.failureReason ?? null,
+      done ? 53687091200n : null,
+      status === 'pending' ? null : new Date(),
+      done ? new Date() : null,
+      status === 'deleted' ? new Date() : null,
+    ],
+  );
+  const id = BigInt(rows[0]?.id ?? '0');
+  for (const s of opts.snapshots ?? []) {
+    await em.execute(
+      `insert into backup_snapshots (backup_id, node_id, volume_id, device_name, volume_size_gib, volume_type, snapshot_id, state)
+       values (?, ?, ?, '/dev/sdf', 50, 'gp3', ?, 'completed')`,
+      [id, s.nodeId, s.volumeId, s.snapshotId],
+    );
+  }
+  return id;
+}
+
+export async function seedRestore(
+  em: EntityManager,
+  deploymentId: bigint,
+  backupId: bigint,
+  status: RestoreStatus,
+): Promise<bigint> {
+  const rows = await em.execute<{ id: string }[]>(
+    'insert into restores (deployment_id, backup_id, status) values (?, ?, ?) returning id',
+    [deploymentId, backupId, status],
+  );
+  return BigInt(rows[0]?.id ?? '0');
+}
+
+/** The jobs waiting in a queue of this file's prefix, as name + data. */
+export async function queuedJobs(
+  api: TestApi,
+  queue: 'operations' | 'deletes',
+): Promise<Array<{ name: string; data: unknown }>> {
+  const jobs = await api.queues.queue(queue).getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+  return jobs.map((j) => ({ name: j.name, data: j.data }));
+}
