@@ -8,7 +8,8 @@ import {
 export interface SeedDataVolume {
   device: string;
   sizeGiB: number;
-  type?: VolumeType;
+  /** gp3 unless given. */
+  type?: VolumeType | (string & {});
   iops?: number;
   throughput?: number;
   encrypted?: boolean;
@@ -38,7 +39,7 @@ export async function seedInstance(client: EC2Client, input: SeedInstanceInput):
     DeviceName: volume.device,
     Ebs: {
       VolumeSize: volume.sizeGiB,
-      VolumeType: volume.type ?? 'gp3',
+      VolumeType: (volume.type ?? 'gp3') as VolumeType,
       ...(volume.iops === undefined ? {} : { Iops: volume.iops }),
       ...(volume.throughput === undefined ? {} : { Throughput: volume.throughput }),
       ...(volume.encrypted === undefined ? {} : { Encrypted: volume.encrypted }),

@@ -5,6 +5,7 @@ import {
   DeleteVolumeCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
+  StartInstancesCommand,
   StopInstancesCommand,
   waitUntilInstanceRunning,
   waitUntilInstanceStopped,
@@ -248,6 +249,15 @@ describe('AttachVolume / DetachVolume / DeleteVolume', () => {
     await waitUntilInstanceStopped(target.waiter, { InstanceIds: [instanceId] });
     await target.client.send(new DetachVolumeCommand({ VolumeId: root, InstanceId: instanceId }));
     await waitUntilVolumeAvailable(target.waiter, { VolumeIds: [root] });
+
+    // A restore can swap the root volume: attach a replacement at /dev/xvda and start again.
+    const replacement = await availableVolume({}, 8);
+    await target.client.send(
+      new AttachVolumeCommand({ VolumeId: replacement, InstanceId: instanceId, Device: '/dev/xvda' }),
+    );
+    await waitUntilVolumeInUse(target.waiter, { VolumeIds: [replacement] });
+    await target.client.send(new StartInstancesCommand({ InstanceIds: [instanceId] }));
+    await waitUntilInstanceRunning(target.waiter, { InstanceIds: [instanceId] });
   });
 
   it.skipIf(AGAINST_AWS)('refuses to attach a volume that is still creating (IncorrectState)', async () => {
