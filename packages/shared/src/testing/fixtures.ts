@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BackupSchema, DeploymentSchema, NodeSchema, TenantSchema } from '../src/db/index.js';
+import { BackupSchema, DeploymentSchema, NodeSchema, TenantSchema } from '../db/index.js';
 
 /** A Pro tenant with one AWS deployment of one node; returns their ids. */
 export async function seedDeployment(em: EntityManager, deploymentId?: bigint) {

@@ -1,17 +1,12 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createOrm } from '../db/orm.js';
+import './provided-context.js';
 import { databaseUrl, TEST_ADMIN_DATABASE_URL, testDatabaseName } from './test-env.js';
 
 // Runs once per vitest run: migrates a template database, which each test file
 // then clones (CREATE DATABASE ... TEMPLATE is a file copy, ~100 ms), so every
 // file gets its own database with migrations applied exactly once.
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    templateDatabase: string;
-  }
-}
 
 const STALE_AFTER_MS = 2 * 3600 * 1000;
 

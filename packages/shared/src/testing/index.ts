@@ -1,3 +1,4 @@
 export { createEmptyDatabase, dropDatabase, type TestDatabase, useTestDatabase } from './database.js';
+export { newBackup, seedDeployment } from './fixtures.js';
 export { type TestRedis, useTestRedis } from './redis.js';
 export { databaseUrl, TEST_ADMIN_DATABASE_URL, TEST_REDIS_URL } from './test-env.js';
