@@ -1,0 +1,206 @@
+import {
+  Ec2FailureError,
+  Ec2NotFoundError,
+  MANAGED_BY_VALUE,
+  snapshotTags,
+  TAG_BACKUP,
+  TAG_MANAGED_BY,
+} from '@backups/shared/ec2';
+import { deleteBackupSnapshots } from '../delete/snapshot-cleanup.js';
+import {
+  continueAfter,
+  failed,
+  type OperationContext,
+  type StepResult,
+  succeeded,
+} from '../operations/operation-context.js';
+import {
+  applySnapshotUpdates,
+  type BackupRow,
+  completeBackup,
+  failBackup,
+  loadBackup,
+  loadSnapshotRows,
+  nodeInstances,
+  recordFailureReason,
+  recordSnapshotIds,
+  startBackup,
+} from './backup.repository.js';
+import {
+  type BackupPhase,
+  backupPhase,
+  evaluateSnapshots,
+  type SnapshotRow,
+  snapshotExclusions,
+} from './backup-progress.js';
+
+/** One step of a backup operation (SPEC §5): start, snapshot each node, poll, finish or clean up. */
+export async function backupStep(ctx: OperationContext): Promise<StepResult> {
+  const backupId = ctx.lease.backupId;
+  if (backupId === null) return failed('backup operation without a backup');
+  const backup = await loadBackup(ctx.em, backupId);
+  if (!backup) return failed(`backup ${backupId} no longer exists`);
+  const snapshots = await loadSnapshotRows(ctx.em, backupId);
+  const phase = backupPhase(backup, snapshots);
+  try {
+    return await runPhase(ctx, backup, snapshots, phase);
+  } catch (err) {
+    // EC2 refused for good (not a throttle): the backup fails with EC2's words, cleanly.
+    if (
+      phase.kind === 'cleanup_failed' ||
+      !(err instanceof Ec2FailureError || err instanceof Ec2NotFoundError)
+    )
+      throw err;
+    return giveUp(
+      ctx,
+      backup,
+      `${err.message}. Check the deployment's instances and the service's EC2 permissions, then create a new backup.`,
+    );
+  }
+}
+
+function runPhase(
+  ctx: OperationContext,
+  backup: BackupRow,
+  snapshots: SnapshotRow[],
+  phase: BackupPhase,
+): Promise<StepResult> {
+  switch (phase.kind) {
+    case 'finished':
+      return Promise.resolve(
+        phase.outcome === 'succeeded' ? succeeded() : failed(phase.error ?? 'backup failed'),
+      );
+    case 'start':
+      return start(ctx, backup);
+    case 'create_snapshots':
+      return createSnapshots(ctx, backup, snapshots);
+    case 'poll':
+      return poll(ctx, backup, snapshots);
+    case 'cleanup_failed':
+      return cleanUp(ctx, backup, snapshots, phase.reason);
+  }
+}
+
+async function start(ctx: OperationContext, backup: BackupRow): Promise<StepResult> {
+  const planned = await ctx.fenced((tx) => startBackup(tx, backup));
+  if (planned === 0) {
+    await ctx.fenced((tx) =>
+      recordFailureReason(
+        tx,
+        backup.id,
+        'The deployment has no data volumes recorded, so there is nothing to back up. Register its volumes and try again.',
+      ),
+    );
+  }
+  return continueAfter(0);
+}
+
+async function createSnapshots(
+  ctx: OperationContext,
+  backup: BackupRow,
+  snapshots: SnapshotRow[],
+): Promise<StepResult> {
+  // Adopt what an earlier attempt created but could not record: CreateSnapshots
+  // has no idempotency token, so the tag is how a retry avoids a duplicate.
+  const existing = await ctx.ec2.findSnapshotsByTag(TAG_BACKUP, backup.id.toString());
+  const adopted = new Map<string, string>();
+  for (const s of existing) {
+    if (s.tags[TAG_MANAGED_BY] !== MANAGED_BY_VALUE) continue;
+    const row = snapshots.find((r) => r.volumeId === s.volumeId && r.snapshotId === null);
+    if (row) {
+      adopted.set(row.volumeId, s.snapshotId);
+      row.snapshotId = s.snapshotId;
+    }
+  }
+  if (adopted.size > 0) {
+    ctx.log.info({ adopted: Object.fromEntries(adopted) }, 'adopted snapshots created by an earlier attempt');
+    await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, adopted));
+  }
+
+  const byNode = new Map<bigint, SnapshotRow[]>();
+  for (const r of snapshots) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r]);
+  const pendingNodes = [...byNode.entries()].filter(([, rs]) => rs.some((r) => r.snapshotId === null));
+  if (pendingNodes.length === 0) return continueAfter(ctx.pollMs);
+
+  const instanceOf = await nodeInstances(
+    ctx.em,
+    pendingNodes.map(([n]) => n),
+  );
+  const instances = new Map(
+    (await ctx.ec2.describeInstances([...instanceOf.values()])).map((i) => [i.instanceId, i]),
+  );
+  for (const [nodeId, nodeRows] of pendingNodes) {
+    const instanceId = instanceOf.get(nodeId);
+    const instance = instanceId ? instances.get(instanceId) : undefined;
+    if (!instanceId || !instance) {
+      return giveUp(
+        ctx,
+        backup,
+        `Instance ${instanceId ?? '?'} of node ${nodeId} was not found in EC2, so its volumes cannot be snapshotted.`,
+      );
+    }
+    const plan = snapshotExclusions(
+      instance.dataVolumes.map((v) => v.volumeId),
+      nodeRows,
+    );
+    if (plan.missing.length > 0) {
+      return giveUp(
+        ctx,
+        backup,
+        `Volume(s) ${plan.missing.join(', ')} are no longer attached to instance ${instanceId} of node ${nodeId}; the deployment's recorded volumes are out of date. Re-register the deployment's volumes and try again.`,
+      );
+    }
+    ctx.guard();
+    const created = await ctx.ec2.createSnapshots({
+      instanceId,
+      excludeDataVolumeIds: plan.exclude,
+      description: `backup ${backup.id} of deployment ${ctx.deployment.id}, node ${nodeId}`,
+      tags: snapshotTags({
+        tenantId: ctx.deployment.tenantId,
+        deploymentId: ctx.deployment.id,
+        nodeId,
+        backupId: backup.id,
+      }),
+    });
+    ctx.crashPoint('backup:after-create-snapshots');
+    const byVolume = new Map(created.map((s) => [s.volumeId, s.snapshotId]));
+    await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, byVolume));
+    ctx.crashPoint('backup:after-record-snapshots');
+  }
+  return continueAfter(ctx.pollMs);
+}
+
+async function poll(ctx: OperationContext, backup: BackupRow, snapshots: SnapshotRow[]): Promise<StepResult> {
+  const open = snapshots
+    .filter((s) => s.state !== 'completed')
+    .flatMap((s) => (s.snapshotId ? [s.snapshotId] : []));
+  // One DescribeSnapshots for all of the backup's unfinished snapshots.
+  const described = new Map((await ctx.ec2.describeSnapshots(open)).map((s) => [s.snapshotId, s]));
+  const { updates, verdict } = evaluateSnapshots(snapshots, described);
+  await ctx.fenced(async (tx) => {
+    await applySnapshotUpdates(tx, updates);
+    if (verdict.kind === 'failed') await recordFailureReason(tx, backup.id, verdict.reason);
+  });
+  if (verdict.kind === 'failed') return continueAfter(0);
+  if (verdict.kind === 'pending') return continueAfter(ctx.pollMs);
+  await ctx.fenced((tx) => completeBackup(tx, backup.id, verdict.sizeBytes));
+  return succeeded();
+}
+
+async function giveUp(ctx: OperationContext, backup: BackupRow, reason: string): Promise<StepResult> {
+  await ctx.fenced((tx) => recordFailureReason(tx, backup.id, reason));
+  return continueAfter(0);
+}
+
+async function cleanUp(
+  ctx: OperationContext,
+  backup: BackupRow,
+  snapshots: SnapshotRow[],
+  reason: string,
+): Promise<StepResult> {
+  const recorded = snapshots.flatMap((s) => (s.snapshotId && s.state !== 'deleted' ? [s.snapshotId] : []));
+  const deleted = await deleteBackupSnapshots(ctx.ec2, backup.id, recorded, ctx.guard);
+  ctx.log.info({ deleted }, 'deleted the partial snapshots of a failed backup');
+  await ctx.fenced((tx) => failBackup(tx, backup.id));
+  return failed(reason);
+}

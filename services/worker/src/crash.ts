@@ -1,0 +1,12 @@
+import type { CrashPoint } from './env.js';
+
+/**
+ * Test hook for the crash-safety suite: SIGKILL (no cleanup, no finally blocks)
+ * at the named step. Inert unless WORKER_CRASH_AT is set.
+ */
+export function crashPointFor(crashAt: CrashPoint | undefined): (point: CrashPoint) => void {
+  if (crashAt === undefined) return () => undefined;
+  return (point) => {
+    if (point === crashAt) process.kill(process.pid, 'SIGKILL');
+  };
+}

@@ -1,0 +1,54 @@
+import { awsEnv, databaseEnv, loadConfig, logEnv, redisEnv } from '@backups/shared';
+import { z } from 'zod';
+
+/** Steps at which a test can make the process SIGKILL itself (crash-safety tests only). */
+export const CRASH_POINTS = [
+  'backup:after-create-snapshots',
+  'backup:after-record-snapshots',
+  'restore:after-create-volume',
+  'restore:after-stop',
+  'restore:after-detach',
+  'restore:after-attach',
+  'restore:after-start',
+  'rollback:after-attach',
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+export const workerEnvSchema = z.object({
+  ...databaseEnv,
+  ...redisEnv,
+  ...logEnv,
+  ...awsEnv,
+  /** Static credentials if set (the emulator, local runs); otherwise the SDK's default chain (roles, SSO, ...). */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Jobs processed at once per queue by this process; each is a different deployment. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** How long an operation lease lasts without a heartbeat; a killed worker's operation is taken over after it. */
+  OPERATION_LEASE_MS: ms(60_000, 1_000),
+  /** Pause between polls of a running snapshot / volume / instance transition. */
+  POLL_INTERVAL_MS: ms(15_000, 10),
+  /** BullMQ job lock; see the comment in worker-app.ts for how these three were chosen. */
+  JOB_LOCK_DURATION_MS: ms(30_000, 1_000),
+  JOB_STALLED_INTERVAL_MS: ms(30_000, 500),
+  JOB_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(100).default(2),
+  /** SIGTERM: how long the current steps get to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: ms(25_000, 100),
+  /** Fleet-wide EC2 call budget per region (Redis token bucket), below AWS's refill rates by default. */
+  EC2_MUTATING_RATE_PER_SEC: z.coerce.number().positive().default(4),
+  EC2_MUTATING_BURST: z.coerce.number().int().min(1).default(20),
+  EC2_DESCRIBE_RATE_PER_SEC: z.coerce.number().positive().default(15),
+  EC2_DESCRIBE_BURST: z.coerce.number().int().min(1).default(50),
+  /** Test-only: SIGKILL this process when it reaches the named step. */
+  WORKER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
+  /** Print EC2 call counts to stdout on exit (benchmark). */
+  WORKER_REPORT_STATS: z.enum(['true', 'false']).default('false'),
+});
+
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+
+export function loadWorkerConfig(): WorkerConfig {
+  return loadConfig('worker', workerEnvSchema);
+}

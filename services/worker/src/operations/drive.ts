@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@backups/shared';
+import type { Orm } from '@backups/shared/db';
+import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
+import type { CrashPoint } from '../env.js';
+import { acquireHead, FenceLostError, fenced, finishOperation, type Lease, releaseLease } from './lease.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import type { DeploymentRef, OperationContext, OperationHandlers, StepResult } from './operation-context.js';
+import { type Em, rows } from './sql.js';
+
+export interface DriveDeps {
+  orm: Orm;
+  ec2: Ec2Regions;
+  handlers: OperationHandlers;
+  log: Logger;
+  leaseMs: number;
+  pollMs: number;
+  /** Identifies this process in lease_owner (each drive adds its own suffix). */
+  workerId: string;
+  crashPoint: (point: CrashPoint) => void;
+  /** Checked between steps: when shutting down, hand the operation back instead of taking another step. */
+  stopping: () => boolean;
+}
+
+export type DriveOutcome = { kind: 'idle' } | { kind: 'later'; delayMs: number };
+
+// Bounds on one job's run, so one busy deployment cannot keep a worker slot
+// from the others: immediate steps of one operation, and operations in a row.
+const MAX_IMMEDIATE_STEPS = 25;
+const MAX_OPERATIONS_PER_RUN = 10;
+
+/**
+ * Drives a deployment's ordered operations as far as they can go now: takes the
+ * head operation's lease, runs its steps, closes it and moves to the next, or
+ * hands the lease back and asks to be called again later (a continuation).
+ */
+export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Promise<DriveOutcome> {
+  for (let n = 0; n < MAX_OPERATIONS_PER_RUN; n++) {
+    if (deps.stopping()) return { kind: 'later', delayMs: 0 };
+    const em = deps.orm.em.fork() as Em;
+    const acquired = await acquireHead(em, {
+      deploymentId,
+      owner: `${deps.workerId}/${randomUUID().slice(0, 8)}`,
+      leaseMs: deps.leaseMs,
+      canHandle: (kind) => deps.handlers[kind] !== undefined,
+    });
+    switch (acquired.kind) {
+      case 'none':
+        return { kind: 'idle' };
+      case 'busy':
+        // Someone holds it; if they died, the lease runs out and we take over then.
+        // (Returning here would drop the signal of a job recovered from a crashed worker.)
+        return { kind: 'later', delayMs: acquired.retryInMs + 50 + Math.floor(Math.random() * 200) };
+      case 'unhandled':
+        deps.log.error(
+          { deploymentId: deploymentId.toString(), opId: acquired.opId.toString(), kind: acquired.opKind },
+          'no handler for this operation kind in this worker build; leaving it queued',
+        );
+        return { kind: 'idle' };
+      case 'leased': {
+        const result = await runLeased(deps, em, acquired.lease);
+        if (result === 'lost') return { kind: 'idle' };
+        if (result.kind === 'continue') return { kind: 'later', delayMs: result.afterMs };
+        // done: loop on to the next operation of the deployment
+        break;
+      }
+    }
+  }
+  return { kind: 'later', delayMs: 0 };
+}
+
+async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepResult | 'lost'> {
+  const log = deps.log.child({
+    deploymentId: lease.deploymentId.toString(),
+    opId: lease.opId.toString(),
+    kind: lease.kind,
+  });
+  const handler = deps.handlers[lease.kind];
+  if (!handler) throw new Error(`no handler for ${lease.kind}`); // acquireHead checked this
+  const keeper = new LeaseKeeper(em, lease, deps.leaseMs, log);
+  keeper.start();
+  let handedBack = false;
+  try {
+    const deployment = await loadDeployment(em, lease.deploymentId);
+    const ctx: OperationContext = {
+      em,
+      lease,
+      deployment,
+      ec2: deps.ec2.forRegion(deployment.region),
+      pollMs: deps.pollMs,
+      log,
+      fenced: (fn) => fenced(em.fork() as Em, lease, fn),
+      guard: () => keeper.assertHeld(),
+      crashPoint: deps.crashPoint,
+    };
+    for (let step = 0; ; step++) {
+      let result: StepResult;
+      try {
+        ctx.em = em.fork() as Em;
+        result = await handler(ctx);
+      } catch (err) {
+        if (!(err instanceof Ec2WaitError)) throw err;
+        log.info({ action: err.action, code: err.code, retryInMs: err.retryAfterMs }, 'EC2 asks us to wait');
+        result = { kind: 'continue', afterMs: err.retryAfterMs };
+      }
+      if (result.kind === 'done') {
+        await keeper.stop();
+        if (!(await finishOperation(em.fork() as Em, lease, result.outcome, result.error))) return 'lost';
+        handedBack = true;
+        log.info({ outcome: result.outcome, error: result.error }, 'operation finished');
+        return result;
+      }
+      if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {
+        await keeper.stop();
+        await releaseLease(em.fork() as Em, lease);
+        handedBack = true;
+        return result;
+      }
+      keeper.assertHeld();
+    }
+  } catch (err) {
+    if (err instanceof FenceLostError) {
+      log.warn('lease lost to another worker; stopping');
+      handedBack = true;
+      return 'lost';
+    }
+    throw err;
+  } finally {
+    await keeper.stop();
+    // An unexpected error (a bug, Postgres away): give the lease back if we can so
+    // the BullMQ retry (or another worker) need not wait for it to expire.
+    if (!handedBack) await releaseLease(em.fork() as Em, lease).catch(() => undefined);
+  }
+}
+
+async function loadDeployment(em: Em, id: bigint): Promise<DeploymentRef> {
+  const [row] = await rows<{ tenant_id: string; region: string }>(
+    em,
+    'select tenant_id::text, region from deployments where id = ?',
+    [id.toString()],
+  );
+  if (!row) throw new Error(`deployment ${id} not found`);
+  return { id, tenantId: BigInt(row.tenant_id), region: row.region };
+}

@@ -1,0 +1,44 @@
+import type { Logger, OperationKind } from '@backups/shared';
+import type { Ec2Adapter } from '@backups/shared/ec2';
+import type { CrashPoint } from '../env.js';
+import type { Lease } from './lease.js';
+import type { Em } from './sql.js';
+
+export interface DeploymentRef {
+  id: bigint;
+  tenantId: bigint;
+  region: string;
+}
+
+/** What one step of an operation's state machine gets to work with. */
+export interface OperationContext {
+  /** An EntityManager forked for this step. */
+  em: Em;
+  lease: Lease;
+  deployment: DeploymentRef;
+  ec2: Ec2Adapter;
+  pollMs: number;
+  log: Logger;
+  /** A transaction that writes only if our fence is still current (else FenceLostError). */
+  fenced<T>(fn: (tx: Em) => Promise<T>): Promise<T>;
+  /** Call before every EC2 mutation: throws FenceLostError once the lease may be someone else's. */
+  guard(): void;
+  /** Test hook: SIGKILL here when WORKER_CRASH_AT names this point. */
+  crashPoint(point: CrashPoint): void;
+}
+
+/**
+ * The result of one step: go on (after `afterMs`, 0 meaning straight away) or
+ * the operation is over. A step never blocks for long: waiting is expressed as
+ * `continue` so a two-hour snapshot holds no worker slot and no lease.
+ */
+export type StepResult =
+  | { kind: 'continue'; afterMs: number }
+  | { kind: 'done'; outcome: 'succeeded' | 'failed'; error: string | null };
+
+export const continueAfter = (afterMs: number): StepResult => ({ kind: 'continue', afterMs });
+export const succeeded = (): StepResult => ({ kind: 'done', outcome: 'succeeded', error: null });
+export const failed = (error: string): StepResult => ({ kind: 'done', outcome: 'failed', error });
+
+export type OperationHandler = (ctx: OperationContext) => Promise<StepResult>;
+export type OperationHandlers = Partial<Record<OperationKind, OperationHandler>>;

@@ -1,0 +1,111 @@
+import { hostname } from 'node:os';
+import type { Logger } from '@backups/shared';
+import { createOrm, type Orm } from '@backups/shared/db';
+import { Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
+import { createRedis, JOB_CATALOGUE, type QueueName } from '@backups/shared/jobs';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { crashPointFor } from './crash.js';
+import type { WorkerConfig } from './env.js';
+import { backupDeleteJob } from './jobs/backup-delete.job.js';
+import { checkHandlers, type JobHandler, parsePayload } from './jobs/job-handler.js';
+import { operationDriveJob } from './jobs/operation-drive.job.js';
+import { operationHandlers } from './operations/handlers.js';
+import type { OperationHandlers } from './operations/operation-context.js';
+
+/** The queues this service consumes; `maintenance` belongs to the scheduler. */
+export const WORKER_QUEUES: readonly QueueName[] = ['operations', 'deletes'];
+
+export interface WorkerApp {
+  ec2: Ec2Regions;
+  /** Stops taking jobs, lets current steps finish (or hands them back), closes connections. */
+  stop(): Promise<void>;
+}
+
+export async function startWorkerApp(
+  config: WorkerConfig,
+  log: Logger,
+  opts: { operationHandlers?: OperationHandlers; orm?: Orm } = {},
+): Promise<WorkerApp> {
+  const orm =
+    opts.orm ?? (await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }));
+  const redis: Redis = createRedis(config.REDIS_URL, 'worker');
+  const ec2 = new Ec2Regions({
+    endpoint: config.AWS_ENDPOINT_URL_EC2,
+    credentials:
+      config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+        : undefined,
+    rateLimiter: new RedisRateLimiter(redis, config.QUEUE_PREFIX),
+    mutatingLimit: { ratePerSec: config.EC2_MUTATING_RATE_PER_SEC, burst: config.EC2_MUTATING_BURST },
+    describeLimit: { ratePerSec: config.EC2_DESCRIBE_RATE_PER_SEC, burst: config.EC2_DESCRIBE_BURST },
+  });
+  let stopping = false;
+  const driveDeps = {
+    orm,
+    ec2,
+    handlers: operationHandlers(opts.operationHandlers),
+    log,
+    leaseMs: config.OPERATION_LEASE_MS,
+    pollMs: config.POLL_INTERVAL_MS,
+    workerId: `${hostname()}:${process.pid}`,
+    crashPoint: crashPointFor(config.WORKER_CRASH_AT),
+    stopping: () => stopping,
+  };
+  const handlers: JobHandler[] = [operationDriveJob(driveDeps), backupDeleteJob({ orm, ec2, log })];
+  const problems = checkHandlers(handlers, WORKER_QUEUES);
+  if (problems.length > 0) throw new Error(`refusing to start: ${problems.join('; ')}`);
+
+  const workers = WORKER_QUEUES.map((queue) => {
+    const own = handlers.filter((h) => JOB_CATALOGUE[h.name].queue === queue);
+    const processor = async (job: Job, token?: string) => {
+      const handler = own.find((h) => h.name === job.name);
+      if (!handler) throw new Error(`no handler for job ${job.name}`);
+      await handler.run(parsePayload(handler.name, job.data) as never, job, token);
+    };
+    // Crash recovery (kill -9) rests on Postgres, not on BullMQ: a dead worker's
+    // operation is taken over when its lease runs out. BullMQ's part is only to
+    // hand the dead worker's job (the signal) to someone: its lock expires after
+    // lockDuration (renewed every lockDuration/2 while alive, so a long event-loop
+    // stall of a live worker is not mistaken for death), and the stalled check every
+    // stalledInterval moves it back to wait; recovery takes at most their sum.
+    // maxStalledCount 2 keeps a job that repeatedly kills its worker (a poison step)
+    // from taking the whole fleet down; the reconciler re-drives it later anyway.
+    const worker = new Worker(queue, processor, {
+      connection: createRedis(config.REDIS_URL, 'worker'),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_DURATION_MS,
+      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: config.JOB_MAX_STALLED_COUNT,
+    });
+    worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, job: job?.name }, 'job failed'));
+    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: WORKER_QUEUES, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+
+  return {
+    ec2,
+    async stop() {
+      stopping = true;
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(true), config.SHUTDOWN_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      if (timedOut) {
+        // Whatever is still running keeps its lease until expiry; another worker takes over then.
+        log.warn('shutdown timeout: closing with jobs still running');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      ec2.destroy();
+      await redis.quit().catch(() => redis.disconnect());
+      if (!opts.orm) await orm.close(true);
+      log.info('worker stopped');
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const WORKER_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves with how the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface FleetEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  endpoint: string;
+}
+
+/** The environment of a worker process of the test fleet: fast polls, short leases, no fleet rate limit to speak of. */
+export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_URL: fleet.databaseUrl,
+    DATABASE_POOL_MAX: '10',
+    REDIS_URL: fleet.redisUrl,
+    QUEUE_PREFIX: fleet.prefix,
+    AWS_REGION: 'us-west-1',
+    AWS_ENDPOINT_URL_EC2: fleet.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    LOG_LEVEL: 'warn',
+    POLL_INTERVAL_MS: '40',
+    OPERATION_LEASE_MS: '2000',
+    JOB_LOCK_DURATION_MS: '2000',
+    JOB_STALLED_INTERVAL_MS: '1000',
+    EC2_MUTATING_RATE_PER_SEC: '1000',
+    EC2_MUTATING_BURST: '1000',
+    EC2_DESCRIBE_RATE_PER_SEC: '1000',
+    EC2_DESCRIBE_BURST: '1000',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...extra,
+  };
+}
+
+/** Starts `services/worker/src/main.ts` as its own OS process. */
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: WORKER_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    exited,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

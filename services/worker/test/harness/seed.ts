@@ -1,0 +1,161 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { seedInstance } from '@backups/ec2-emulator';
+import { DeploymentSchema, NodeSchema, TenantSchema, VolumeSchema } from '@backups/shared/db';
+import { Ec2Adapter } from '@backups/shared/ec2';
+import { JobQueues } from '@backups/shared/jobs';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export const REGION = 'us-west-1';
+export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export function ec2Client(endpoint: string): EC2Client {
+  return new EC2Client({ region: REGION, endpoint, credentials: CREDENTIALS });
+}
+
+export function testAdapter(endpoint: string): Ec2Adapter {
+  return new Ec2Adapter({ region: REGION, endpoint, credentials: CREDENTIALS });
+}
+
+export interface SeededDeployment {
+  tenantId: bigint;
+  deploymentId: bigint;
+  nodes: { nodeId: bigint; instanceId: string }[];
+}
+
+/**
+ * A Pro tenant's AWS deployment whose nodes are real emulator instances; the
+ * volumes table is filled the way the admin CLI does it, by describing the
+ * instances through the adapter.
+ */
+export async function seedDeployment(
+  em: EntityManager,
+  endpoint: string,
+  opts: { nodes?: number; volumesPerNode?: number; name?: string } = {},
+): Promise<SeededDeployment> {
+  const client = ec2Client(endpoint);
+  const adapter = testAdapter(endpoint);
+  try {
+    const tenant = em.create(TenantSchema, { name: 'acme', plan: 'pro', backupLimitOverride: null });
+    await em.flush();
+    const deployment = em.create(DeploymentSchema, {
+      tenantId: tenant.id,
+      name: opts.name ?? 'orders',
+      cloud: 'aws',
+      region: REGION,
+      storageType: 'network',
+      status: 'running',
+      version: '0.4.0',
+    });
+    await em.flush();
+    const nodes: SeededDeployment['nodes'] = [];
+    for (let i = 0; i < (opts.nodes ?? 1); i++) {
+      const devices = ['/dev/sdf', '/dev/sdg', '/dev/sdh'].slice(0, opts.volumesPerNode ?? 1);
+      const seeded = await seedInstance(client, {
+        az: `${REGION}a`,
+        dataVolumes: devices.map((device, j) => ({
+          device,
+          sizeGiB: 4 + j,
+          type: 'gp3',
+          iops: 3000,
+          throughput: 125,
+        })),
+      });
+      const [info] = await adapter.describeInstances([seeded.instanceId]);
+      if (!info) throw new Error('seeded instance not found');
+      const node = em.create(NodeSchema, {
+        deploymentId: deployment.id,
+        name: `node-${i + 1}`,
+        instanceId: info.instanceId,
+        availabilityZone: info.availabilityZone,
+      });
+      await em.flush();
+      for (const v of info.dataVolumes) {
+        em.create(VolumeSchema, {
+          nodeId: node.id,
+          volumeId: v.volumeId,
+          deviceName: v.device,
+          sizeGib: v.sizeGiB,
+          volumeType: v.volumeType,
+          iops: v.iops,
+          throughput: v.throughput,
+          encrypted: v.encrypted,
+          kmsKeyId: v.kmsKeyId,
+        });
+      }
+      await em.flush();
+      nodes.push({ nodeId: node.id, instanceId: info.instanceId });
+    }
+    return { tenantId: tenant.id, deploymentId: deployment.id, nodes };
+  } finally {
+    client.destroy();
+    adapter.destroy();
+  }
+}
+
+/** Inserts rows in one transaction (as the API does); each statement sees the ids returned before it. */
+async function insertAll(
+  em: EntityManager,
+  statements: ((ids: string[]) => [string, unknown[]])[],
+): Promise<bigint[]> {
+  return em.transactional(async (tx) => {
+    const ids: string[] = [];
+    for (const statement of statements) {
+      const [sql, params] = statement(ids);
+      const [r] = await tx
+        .getConnection()
+        .execute<{ id: string }[]>(`${sql} returning id::text`, params, 'all', tx.getTransactionContext());
+      ids.push(r?.id ?? '0');
+    }
+    return ids.map(BigInt);
+  });
+}
+
+/** What the API does for POST .../backups: backup + operation in one transaction, then the signal. */
+export async function requestBackup(
+  em: EntityManager,
+  queues: JobQueues | null,
+  deploymentId: bigint,
+  nodeId?: bigint,
+): Promise<{ backupId: bigint; opId: bigint }> {
+  const d = deploymentId.toString();
+  const [backupId = 0n, opId = 0n] = await insertAll(em, [
+    () => [
+      `insert into backups (deployment_id, node_id, name, backup_type, status, region) values (?, ?, 'test', 'manual', 'pending', ?)`,
+      [d, nodeId?.toString() ?? null, REGION],
+    ],
+    (ids) => [`insert into operations (deployment_id, kind, backup_id) values (?, 'backup', ?)`, [d, ids[0]]],
+  ]);
+  await queues?.enqueue('operation.drive', { deploymentId: d });
+  return { backupId, opId };
+}
+
+export async function requestRestore(
+  em: EntityManager,
+  queues: JobQueues | null,
+  deploymentId: bigint,
+  backupId: bigint,
+): Promise<{ restoreId: bigint; opId: bigint }> {
+  const d = deploymentId.toString();
+  const [restoreId = 0n, opId = 0n] = await insertAll(em, [
+    () => ['insert into restores (deployment_id, backup_id) values (?, ?)', [d, backupId.toString()]],
+    (ids) => [
+      `insert into operations (deployment_id, kind, backup_id, restore_id) values (?, 'restore', ?, ?)`,
+      [d, backupId.toString(), ids[0]],
+    ],
+  ]);
+  await queues?.enqueue('operation.drive', { deploymentId: d });
+  return { restoreId, opId };
+}
+
+export async function requestDelete(
+  em: EntityManager,
+  queues: JobQueues | null,
+  backupId: bigint,
+): Promise<void> {
+  await em
+    .getConnection()
+    .execute(`update backups set status = 'deleting' where id = ?`, [backupId.toString()]);
+  await queues?.enqueue('backup.delete', { backupId: backupId.toString() });
+}
+
+export { JobQueues };

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 60_000,
+    // Files start worker processes of their own; two at a time is what 2 shared cores take.
+    maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+});
