@@ -1,4 +1,4 @@
-import { databaseEnv, logEnv, redisEnv } from '@backups/shared';
+import { awsEnv, databaseEnv, logEnv, redisEnv } from '@backups/shared';
 import { z } from 'zod';
 
 // The API's whole configuration, parsed once by main.ts; nothing else reads process.env.
@@ -20,3 +20,7 @@ export const apiEnvSchema = z.object({
 });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+/** The admin CLI's configuration: the database, and EC2 for discovering a deployment's nodes. */
+export const adminEnvSchema = z.object({ ...databaseEnv, ...awsEnv });
+export type AdminEnv = z.infer<typeof adminEnvSchema>;
