@@ -48,7 +48,7 @@ export async function loadSnapshotRows(em: Em, backupId: bigint): Promise<Snapsh
   }>(
     em,
     `select id::text, node_id::text, volume_id, device_name, volume_size_gib, snapshot_id, state, progress, size_bytes::text
-       from backup_snapshots where backup_id = ? order by id`,
+       from backup_snapshots where backup_id = ? order by backup_snapshots.id`,
     [backupId.toString()],
   );
   return found.map((r) => ({

@@ -61,7 +61,7 @@ export async function acquireHead(
                    then ceil(extract(epoch from lease_expires_at - now()) * 1000)::text end as leased_ms
          from operations
         where deployment_id = ? and status in ('queued', 'running')
-        order by id
+        order by operations.id -- the column, not the text alias: "10" < "9"
         limit 1
           for update`,
       [input.deploymentId.toString()],
