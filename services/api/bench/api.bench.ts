@@ -1,0 +1,185 @@
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@backups/shared';
+import { createOrm, ensureDatabase } from '@backups/shared/db';
+import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { serve } from '@hono/node-server';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import autocannon from 'autocannon';
+import { Hono } from 'hono';
+import pg from 'pg';
+import { createApiKey } from '../src/admin/api-keys.admin.js';
+import { registerDeployment } from '../src/admin/deployments.admin.js';
+import { createTenant } from '../src/admin/tenants.admin.js';
+import { createApp } from '../src/app.js';
+
+// Throughput and latency of the list and create endpoints at 64 connections,
+// beside a bare Hono route doing one Postgres query (the floor this machine
+// allows), all in one process. Prints figures; asserts nothing.
+
+const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 64;
+
+const dbName = `bench_api_${Date.now()}`;
+const dbUrl = new URL(PG_ADMIN);
+dbUrl.pathname = `/${dbName}`;
+const prefix = `bench${Date.now().toString(36)}`;
+
+await ensureDatabase(dbUrl.toString());
+const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 10 });
+await orm.getMigrator().up();
+const em = orm.em.fork() as EntityManager;
+
+// Enterprise with a negotiated limit far above what the run creates, so creates measure the
+// whole accepted path (lock, count, two inserts, commit, enqueue) rather than 409s.
+const tenantId = await createTenant(em, {
+  name: 'bench',
+  plan: 'enterprise',
+  backupLimitOverride: 10_000_000,
+});
+const { secret } = await createApiKey(em, {
+  tenantId,
+  name: 'bench',
+  permissions: ['deployment:read', 'deployment:manage'],
+});
+const { id: deploymentId } = await registerDeployment(em, {
+  tenantId,
+  name: 'bench',
+  cloud: 'aws',
+  region: 'us-west-1',
+  storageType: 'network',
+  version: '0.4.0',
+  nodes: [{ instanceId: 'i-0bench0000000001', availabilityZone: 'us-west-1a', volumes: [] }],
+});
+// A second deployment with 10 backups (a Pro-sized list) for the list endpoint.
+const { id: listDeploymentId } = await registerDeployment(em, {
+  tenantId,
+  name: 'bench-list',
+  cloud: 'aws',
+  region: 'us-west-1',
+  storageType: 'network',
+  version: '0.4.0',
+  nodes: [{ instanceId: 'i-0bench0000000002', availabilityZone: 'us-west-1a', volumes: [] }],
+});
+for (let i = 0; i < 10; i++) {
+  await em.execute(
+    `insert into backups (deployment_id, name, backup_type, status, region, size_bytes, started_at, completed_at)
+     values (?, ?, 'manual', 'completed', 'us-west-1', 53687091200, now(), now())`,
+    [listDeploymentId, `b-${i}`],
+  );
+}
+
+const redis = createRedis(REDIS_URL, 'producer');
+const queues = new JobQueues(redis, prefix);
+const app = createApp({
+  orm,
+  redis,
+  queues,
+  logger: createLogger({ service: 'api-bench', level: 'silent', pretty: false }),
+  settings: {
+    rateLimitRequests: 10_000_000,
+    rateLimitWindowSeconds: 60,
+    authCacheTtlMs: 2_000,
+    bodyLimitBytes: 16_384,
+    redisPrefix: prefix,
+  },
+});
+const baseline = new Hono().get('/baseline', async (c) => {
+  const rows = await orm.em.fork().getConnection().execute('select 1 as one');
+  return c.json(rows);
+});
+
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+): Promise<{ url: string; close: () => void }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => server.close(),
+      });
+    });
+  });
+}
+
+const api = await listen(app.fetch);
+const bare = await listen(baseline.fetch);
+
+interface Row {
+  name: string;
+  p50: number;
+  p99: number;
+  rps: number;
+  statuses: string;
+}
+
+async function run(name: string, opts: autocannon.Options): Promise<Row> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
+  const statuses = Object.entries({
+    '2xx': result['2xx'],
+    '4xx': result['4xx'],
+    '5xx': result['5xx'],
+    errors: result.errors,
+  })
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ');
+  return {
+    name,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: Math.round(result.requests.average),
+    statuses,
+  };
+}
+
+const headers = { 'ld-api-key': secret, 'content-type': 'application/json' };
+const rows: Row[] = [];
+try {
+  rows.push(await run('baseline: bare Hono + select 1', { url: `${bare.url}/baseline` }));
+  rows.push(
+    await run('GET  /deployments/{id}/backups (10 items)', {
+      url: `${api.url}/deployments/${listDeploymentId}/backups`,
+      headers,
+    }),
+  );
+  rows.push(
+    await run('POST /deployments/{id}/backups (204 path)', {
+      url: `${api.url}/deployments/${deploymentId}/backups`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'bench', expires_in_days: 7 }),
+    }),
+  );
+} finally {
+  api.close();
+  bare.close();
+}
+
+process.stdout.write(
+  `\n${CONNECTIONS} connections, ${DURATION_S}s each, one process (server + autocannon), node ${process.version}\n`,
+);
+process.stdout.write(
+  `${'endpoint'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(7)}  statuses\n`,
+);
+for (const r of rows) {
+  process.stdout.write(
+    `${r.name.padEnd(44)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.rps).padStart(7)}  ${r.statuses}\n`,
+  );
+}
+
+// Clean up: the bench database and this run's Redis keys.
+await queues.close();
+let cursor = '0';
+do {
+  const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+  cursor = next;
+  if (keys.length) await redis.del(...keys);
+} while (cursor !== '0');
+await redis.quit();
+await orm.close(true);
+const admin = new pg.Client({ connectionString: PG_ADMIN });
+await admin.connect();
+await admin.query(`drop database if exists "${dbName}" with (force)`);
+await admin.end();

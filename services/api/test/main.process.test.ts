@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// main.ts as a real process: it starts from its environment, serves, and
+// shuts down cleanly on SIGTERM.
+
+const db = useTestDatabase();
+const redis = useTestRedis();
+let child: ChildProcess | undefined;
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('main.ts', () => {
+  it('serves from its environment and exits 0 on SIGTERM', async () => {
+    child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: redis.prefix,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 20_000);
+      child?.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = output.match(/"port":(\d+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child?.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const unauth = await fetch(`http://127.0.0.1:${port}/deployments/1/backups`);
+    expect(unauth.status).toBe(401);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code, output).toBe(0);
+    expect(output).toContain('stopped');
+  });
+});
