@@ -82,6 +82,7 @@ const app = createApp({
     rateLimitWindowSeconds: 60,
     authCacheTtlMs: 2_000,
     bodyLimitBytes: 16_384,
+    requestTimeoutMs: 5_000,
     redisPrefix: prefix,
   },
 });

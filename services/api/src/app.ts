@@ -10,6 +10,7 @@ import { registerDocs } from './docs/docs.route.js';
 import { ApiError } from './errors/codes.js';
 import { notFound, onError } from './errors/on-error.js';
 import type { AppEnv } from './http/context.js';
+import { requestDeadline } from './http/deadline.middleware.js';
 import { registerHealth } from './http/health.route.js';
 import { rateLimit } from './http/rate-limit.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
     rateLimitWindowSeconds: number;
     authCacheTtlMs: number;
     bodyLimitBytes: number;
+    /** A request still unanswered after this becomes 503 unavailable. */
+    requestTimeoutMs: number;
     /** Redis key prefix for the rate limiter (the queue prefix, so test runs stay apart). */
     redisPrefix: string;
   };
@@ -51,6 +54,7 @@ export function createApp(deps: AppDeps): ApiApp {
 
   app.use(
     '/deployments/*',
+    requestDeadline(deps.settings.requestTimeoutMs),
     bodyLimit({
       maxSize: deps.settings.bodyLimitBytes,
       onError: () => {

@@ -15,6 +15,8 @@ export const apiEnvSchema = z.object({
   AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+  /** A request still unanswered after this gets 503 (a hung dependency must not hang callers). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** Bounded shutdown: connections still open after this are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

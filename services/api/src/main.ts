@@ -24,6 +24,7 @@ const app = createApp({
     rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     redisPrefix: config.QUEUE_PREFIX,
   },
 });

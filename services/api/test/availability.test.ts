@@ -46,6 +46,7 @@ beforeAll(async () => {
       rateLimitWindowSeconds: 60,
       authCacheTtlMs: 0,
       bodyLimitBytes: 16_384,
+      requestTimeoutMs: 1_000,
       redisPrefix: redis.prefix,
     },
   });
@@ -130,5 +131,18 @@ describe('503 unavailable while a dependency is away, and recovery without a res
     await pgProxy.restore();
     expect(await eventually(async () => (await call('GET', list)).status, 200)).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('answers 503 within the request deadline when Postgres hangs instead of refusing, then recovers', async () => {
+    const list = `/deployments/${seeded.deploymentId}/backups`;
+    expect((await call('GET', list)).status).toBe(200);
+    pgProxy.stall();
+    const started = Date.now();
+    const res = await call('GET', list);
+    expect(res.status, res.text).toBe(503);
+    expect(JSON.parse(res.text).error.code).toBe('unavailable');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    pgProxy.unstall();
+    expect(await eventually(async () => (await call('GET', list)).status, 200)).toBe(200);
   });
 });

@@ -89,6 +89,25 @@ describe('POST /deployments/{id}/backups/{backup_id}/restore', () => {
     );
   });
 
+  it('answers 403 plan_upgrade_required on Basic and 422 backups_not_supported on NVMe', async () => {
+    const basic = await seedTenant(api.em(), { plan: 'basic' });
+    const b1 = await seedBackup(api.em(), basic.deploymentId, { status: 'completed' });
+    expectError(
+      await api.request('POST', `/deployments/${basic.deploymentId}/backups/${b1}/restore`, {
+        key: basic.key,
+      }),
+      403,
+      'plan_upgrade_required',
+    );
+    const nvme = await seedTenant(api.em(), { storageType: 'nvme' });
+    const b2 = await seedBackup(api.em(), nvme.deploymentId, { status: 'completed' });
+    expectError(
+      await api.request('POST', `/deployments/${nvme.deploymentId}/backups/${b2}/restore`, { key: nvme.key }),
+      422,
+      'backups_not_supported',
+    );
+  });
+
   it('lets one of 10 concurrent restores through', async () => {
     const t = await seedTenant(api.em());
     const done = await seedBackup(api.em(), t.deploymentId, { status: 'completed' });

@@ -64,6 +64,7 @@ export function useApi(settings: Partial<AppDeps['settings']> = {}): TestApi {
         rateLimitWindowSeconds: 60,
         authCacheTtlMs: 0,
         bodyLimitBytes: 16_384,
+        requestTimeoutMs: 5_000,
         redisPrefix: redis.prefix,
         ...settings,
       },

@@ -27,7 +27,13 @@ describe('per-key rate limiting', () => {
       redis: producer,
       queues,
       logger: createLogger({ service: 'api-test', level: 'silent', pretty: false }),
-      settings: { ...settings, authCacheTtlMs: 0, bodyLimitBytes: 16_384, redisPrefix: api.redis.prefix },
+      settings: {
+        ...settings,
+        authCacheTtlMs: 0,
+        bodyLimitBytes: 16_384,
+        requestTimeoutMs: 5_000,
+        redisPrefix: api.redis.prefix,
+      },
     });
 
     expectStatus(await api.request('GET', path, { key: t.readKey }), 200);

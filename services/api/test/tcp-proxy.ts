@@ -8,6 +8,10 @@ export interface TcpProxy {
   readonly port: number;
   /** Drops every open connection and refuses new ones. */
   cut(): Promise<void>;
+  /** Keeps connections open but stops moving bytes: a hung path, not a refused one. */
+  stall(): void;
+  /** Moves bytes again after stall(). */
+  unstall(): void;
   /** Accepts connections again on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -15,10 +19,15 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let stalled = false;
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
     sockets.add(client);
     sockets.add(upstream);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
     client.pipe(upstream).pipe(client);
     const drop = () => {
       client.destroy();
@@ -46,5 +55,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       server.close(() => resolve());
     });
   const port = await listen(0);
-  return { port, cut: stop, restore: async () => void (await listen(port)), close: stop };
+  const setStalled = (value: boolean) => {
+    stalled = value;
+    for (const s of sockets) {
+      if (value) s.pause();
+      else s.resume();
+    }
+  };
+  return {
+    port,
+    cut: stop,
+    stall: () => setStalled(true),
+    unstall: () => setStalled(false),
+    restore: async () => void (await listen(port)),
+    close: stop,
+  };
 }

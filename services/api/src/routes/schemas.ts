@@ -59,7 +59,10 @@ export const createBackupBody = z
       .optional()
       .openapi({ ...int64Doc, description: 'A node of this deployment; all nodes if omitted.' }),
     backup_type: z.enum(BACKUP_TYPES).default('manual'),
-    remarks: text(1024).nullable().optional().openapi({ type: 'string', maxLength: 1024 }),
+    remarks: text(1024)
+      .nullable()
+      .optional()
+      .openapi({ type: ['string', 'null'], maxLength: 1024 }),
     expires_in_days: z
       .number()
       .int()

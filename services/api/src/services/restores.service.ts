@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@backups/shared/db';
-import { assertBackupsSupported } from '../domain/backup-policy.js';
+import { assertBackupsSupported, assertPlanHasBackups } from '../domain/backup-policy.js';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { insertOperation } from '../repositories/operation.repository.js';
@@ -36,6 +36,7 @@ export async function startRestore(
   try {
     restoreId = await forkEm(deps).transactional(async (tx) => {
       const deployment = await requireDeployment(tx, caller, deploymentId, true);
+      assertPlanHasBackups(deployment.plan);
       assertBackupsSupported(deployment);
       const status = await lockBackupStatus(tx, deploymentId, backupId);
       if (status === null || status === 'deleted') throw notFound(`Backup ${backupId}`);
