@@ -41,9 +41,12 @@ export function createApp(deps: AppDeps): ApiApp {
     // Path parameter failures become our 400 shape, naming the fields.
     defaultHook: (result) => {
       if (!result.success) {
+        const where = result.target === 'param' ? 'path' : result.target;
         throw invalidRequest(
-          'The path is not valid; ids must be positive 64-bit integers.',
-          fieldIssues(result.error, 'path'),
+          where === 'path'
+            ? 'The path is not valid; ids must be positive 64-bit integers.'
+            : `The request ${where} is not valid; see details.`,
+          fieldIssues(result.error, where),
         );
       }
     },

@@ -105,3 +105,33 @@ describe('POST /deployments/{id}/backups — happy paths', () => {
     expect(get.text).toContain(`"node_id":${bigNode}`);
   });
 });
+
+describe('POST /deployments/{id}/backups — Idempotency-Key', () => {
+  it('gives a retried create the same backup instead of a second one, even at the plan limit', async () => {
+    const t = await seedTenant(api.em(), { plan: 'pro', backupLimitOverride: 1 });
+    const path = `/deployments/${t.deploymentId}/backups`;
+    const send = (key: string) =>
+      api.request('POST', path, { key: t.key, body: { name: 'once' }, headers: { 'idempotency-key': key } });
+    const first = await send('retry-me-1');
+    expectStatus(first, 204);
+    const retry = await send('retry-me-1');
+    expectStatus(retry, 204);
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    const [{ n } = { n: '' }] = await api
+      .em()
+      .execute<Array<{ n: string }>>('select count(*) as n from operations where deployment_id = ?', [
+        t.deploymentId,
+      ]);
+    expect(n).toBe('1');
+    // A different key is a different create, refused at the limit.
+    const other = await send('retry-me-2');
+    expect(other.status, other.text).toBe(409);
+    const bad = await api.request('POST', path, {
+      key: t.key,
+      body: { name: 'x' },
+      headers: { 'idempotency-key': 'x'.repeat(129) },
+    });
+    expect(bad.status, bad.text).toBe(400);
+    expect(bad.text).toContain('idempotency-key');
+  });
+});

@@ -36,6 +36,15 @@ export const restoreParams = z.object({
   restore_id: pathId('restore_id'),
 });
 
+/** Optional on create: a client's retry with the same key gets the same backup (204, same Location). */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 visible ASCII characters')
+    .optional()
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: 'create-7f3a9c' }),
+});
+
 /** Not NUL: Postgres text cannot hold it, and it is never meant. */
 const text = (max: number) =>
   z

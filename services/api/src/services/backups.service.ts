@@ -8,6 +8,7 @@ import {
 import { ApiError } from '../errors/codes.js';
 import {
   countLimitedBackups,
+  findBackupByIdempotencyKey,
   getBackup,
   insertBackup,
   listBackups,
@@ -61,6 +62,8 @@ export interface CreateBackupInput {
   backupType: BackupType;
   remarks: string | null;
   expiresInDays: number | null;
+  /** From the Idempotency-Key header, namespaced so it cannot collide with the scheduler's keys. */
+  idempotencyKey: string | null;
 }
 
 export async function createBackup(
@@ -73,6 +76,11 @@ export async function createBackup(
   const backupId = await forkEm(deps).transactional(async (tx) => {
     // The row lock makes count-then-insert race-free across API processes.
     const deployment = await requireDeployment(tx, caller, deploymentId, true);
+    if (input.idempotencyKey !== null) {
+      // A retry of a create that already committed gets the same backup, not a second one.
+      const existing = await findBackupByIdempotencyKey(tx, deploymentId, input.idempotencyKey);
+      if (existing !== null) return existing;
+    }
     assertPlanHasBackups(deployment.plan);
     assertBackupsSupported(deployment);
     if (input.nodeId !== null && !(await isNodeOfDeployment(tx, deploymentId, input.nodeId))) {
