@@ -19,7 +19,9 @@ import { createApp } from '../src/app.js';
 const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 64;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+/** e.g. BENCH_ONLY=list to profile one endpoint; all three by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'baseline,list,create').split(','));
 
 const dbName = `bench_api_${Date.now()}`;
 const dbUrl = new URL(PG_ADMIN);
@@ -138,21 +140,27 @@ async function run(name: string, opts: autocannon.Options): Promise<Row> {
 const headers = { 'ld-api-key': secret, 'content-type': 'application/json' };
 const rows: Row[] = [];
 try {
-  rows.push(await run('baseline: bare Hono + select 1', { url: `${bare.url}/baseline` }));
-  rows.push(
-    await run('GET  /deployments/{id}/backups (10 items)', {
-      url: `${api.url}/deployments/${listDeploymentId}/backups`,
-      headers,
-    }),
-  );
-  rows.push(
-    await run('POST /deployments/{id}/backups (204 path)', {
-      url: `${api.url}/deployments/${deploymentId}/backups`,
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ name: 'bench', expires_in_days: 7 }),
-    }),
-  );
+  if (ONLY.has('baseline')) {
+    rows.push(await run('baseline: bare Hono + select 1', { url: `${bare.url}/baseline` }));
+  }
+  if (ONLY.has('list')) {
+    rows.push(
+      await run('GET  /deployments/{id}/backups (10 items)', {
+        url: `${api.url}/deployments/${listDeploymentId}/backups`,
+        headers,
+      }),
+    );
+  }
+  if (ONLY.has('create')) {
+    rows.push(
+      await run('POST /deployments/{id}/backups (204 path)', {
+        url: `${api.url}/deployments/${deploymentId}/backups`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'bench', expires_in_days: 7 }),
+      }),
+    );
+  }
 } finally {
   api.close();
   bare.close();

@@ -43,7 +43,10 @@ export interface TestApi {
   ): Promise<ApiResponse>;
 }
 
-export function useApi(settings: Partial<AppDeps['settings']> = {}): TestApi {
+export function useApi(
+  settings: Partial<AppDeps['settings']> = {},
+  opts: { logger?: AppDeps['logger'] } = {},
+): TestApi {
   const db = useTestDatabase();
   const redis = useTestRedis();
   let url = '';
@@ -58,7 +61,9 @@ export function useApi(settings: Partial<AppDeps['settings']> = {}): TestApi {
       orm: db.orm,
       redis: producer,
       queues,
-      logger: createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
+      logger:
+        opts.logger ??
+        createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
       settings: {
         rateLimitRequests: 100_000,
         rateLimitWindowSeconds: 60,
