@@ -26,7 +26,7 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true });`;
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true, validatorUrl: null });`;
 
 export function registerDocs(app: ApiApp): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
