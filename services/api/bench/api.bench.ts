@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { createOrm, ensureDatabase } from '@backups/shared/db';
@@ -21,7 +22,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 /** e.g. BENCH_ONLY=list to profile one endpoint; all three by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'baseline,list,create').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'baseline,list,create,spread').split(','));
 
 const dbName = `bench_api_${Date.now()}`;
 const dbUrl = new URL(PG_ADMIN);
@@ -54,6 +55,22 @@ const { id: deploymentId } = await registerDeployment(em, {
   version: '0.4.0',
   nodes: [{ instanceId: 'i-0bench0000000001', availabilityZone: 'us-west-1a', volumes: [] }],
 });
+// 64 more deployments: creates spread over them show what the per-deployment row lock costs.
+const spreadIds: bigint[] = [];
+for (let i = 0; i < 64; i++) {
+  const { id } = await registerDeployment(em, {
+    tenantId,
+    name: `spread-${i}`,
+    cloud: 'aws',
+    region: 'us-west-1',
+    storageType: 'network',
+    version: '0.4.0',
+    nodes: [
+      { instanceId: `i-0spread${String(i).padStart(9, '0')}`, availabilityZone: 'us-west-1a', volumes: [] },
+    ],
+  });
+  spreadIds.push(id);
+}
 // A second deployment with 10 backups (a Pro-sized list) for the list endpoint.
 const { id: listDeploymentId } = await registerDeployment(em, {
   tenantId,
@@ -73,6 +90,8 @@ for (let i = 0; i < 10; i++) {
 }
 
 const redis = createRedis(REDIS_URL, 'producer');
+redis.on('error', () => undefined); // a late EPIPE while closing is not a finding
+await once(redis, 'ready');
 const queues = new JobQueues(redis, prefix);
 const app = createApp({
   orm,
@@ -158,6 +177,26 @@ try {
         method: 'POST',
         headers,
         body: JSON.stringify({ name: 'bench', expires_in_days: 7 }),
+      }),
+    );
+  }
+  if (ONLY.has('spread')) {
+    let next = 0;
+    rows.push(
+      await run('POST .../backups over 64 deployments', {
+        url: api.url,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'bench', expires_in_days: 7 }),
+        requests: [
+          {
+            // Round-robin over the deployments, so creates rarely queue on one row lock.
+            setupRequest: (req) => ({
+              ...req,
+              path: `/deployments/${spreadIds[next++ % spreadIds.length]}/backups`,
+            }),
+          },
+        ],
       }),
     );
   }
