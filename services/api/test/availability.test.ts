@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
@@ -35,6 +36,7 @@ beforeAll(async () => {
   orm = await createOrm({ databaseUrl: pgUrl.toString(), poolMax: 4 });
   producer = createRedis(redisUrl.toString(), 'producer');
   producer.on('error', () => undefined);
+  await once(producer, 'ready');
   queues = new JobQueues(producer, redis.prefix);
   const app = createApp({
     orm,

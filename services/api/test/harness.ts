@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
   type BackupStatus,
@@ -56,6 +57,8 @@ export function useApi(
 
   beforeAll(async () => {
     producer = createRedis(redis.url, 'producer');
+    // The producer connection fails fast instead of queueing; tests start once it is up.
+    await once(producer, 'ready');
     queues = new JobQueues(producer, redis.prefix);
     const app = createApp({
       orm: db.orm,

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createLogger } from '@backups/shared';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ describe('per-key rate limiting', () => {
     const path = `/deployments/${t.deploymentId}/backups`;
     // A second API process on the same Redis and database shares the count.
     const producer = createRedis(api.redis.url, 'producer');
+    await once(producer, 'ready');
     const queues = new JobQueues(producer, api.redis.prefix);
     cleanups.push(
       () => queues.close(),
