@@ -133,6 +133,27 @@ describe.each(ROUTES)('security of $method $name', (route) => {
   });
 });
 
+describe('key use', () => {
+  it('records last_used_at for operators', async () => {
+    const t = await seedTenant(api.em());
+    const res = await api.request('GET', `/deployments/${t.deploymentId}/backups`, { key: t.readKey });
+    expect(res.status, res.text).toBe(200);
+    const deadline = Date.now() + 2_000;
+    let used: unknown = null;
+    while (used === null && Date.now() < deadline) {
+      const rows = await api
+        .em()
+        .execute<Array<{ last_used_at: string | null }>>(
+          "select last_used_at from api_keys where tenant_id = ? and permissions = '{deployment:read}'",
+          [t.tenantId],
+        );
+      used = rows[0]?.last_used_at ?? null;
+      if (used === null) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(used).not.toBeNull();
+  });
+});
+
 describe('revocation and expiry take effect within seconds despite the key cache', () => {
   const cached = useApi({ authCacheTtlMs: 500 });
 

@@ -1,6 +1,10 @@
 import type { Orm } from '@backups/shared/db';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findApiKeyByHash, type StoredApiKey } from '../repositories/api-key.repository.js';
+import {
+  findApiKeyByHash,
+  type StoredApiKey,
+  touchApiKeyLastUsed,
+} from '../repositories/api-key.repository.js';
 import { hashApiKey } from './api-key.js';
 
 // Resolving a key costs a query; a short in-process cache keeps hot keys off
@@ -27,6 +31,8 @@ export class ApiKeyResolver {
       this.cache.delete(hash);
       return null;
     }
+    // Best effort and off the request path: a failed touch must not fail the request.
+    touchApiKeyLastUsed(this.orm.em.fork() as EntityManager, found.id).catch(() => undefined);
     if (this.ttlMs > 0) {
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
       this.cache.set(hash, { key: found, at: now });

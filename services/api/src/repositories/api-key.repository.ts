@@ -33,3 +33,12 @@ export async function findApiKeyByHash(em: EntityManager, keyHash: string): Prom
     revokedAt: pgDateOrNull(row.revoked_at),
   };
 }
+
+/** Records use for operators, at most once a minute per key, so hot keys do not turn reads into writes. */
+export async function touchApiKeyLastUsed(em: EntityManager, id: bigint): Promise<void> {
+  await em.execute(
+    `update api_keys set last_used_at = now()
+      where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+    [id],
+  );
+}
