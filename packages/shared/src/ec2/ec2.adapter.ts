@@ -17,7 +17,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { backoffDelayMs, sleep } from './backoff.js';
 import { Ec2CallCounter } from './call-counter.js';
-import type { CreateVolumeInput, InstanceInfo, SnapshotInfo, VolumeInfo } from './ec2.types.js';
+import type {
+  CreateVolumeInput,
+  InstanceAttachments,
+  InstanceInfo,
+  SnapshotInfo,
+  VolumeInfo,
+} from './ec2.types.js';
 import {
   classifyEc2Error,
   Ec2FailureError,
@@ -97,19 +103,7 @@ export class Ec2Adapter {
 
   /** Instances with their data volumes (boot volume excluded) in full detail. */
   async describeInstances(instanceIds: readonly string[]): Promise<InstanceInfo[]> {
-    if (instanceIds.length === 0) return [];
-    const skeletons: ReturnType<typeof instanceSkeleton>[] = [];
-    for (const ids of chunk(instanceIds, DESCRIBE_BATCH)) {
-      let nextToken: string | undefined;
-      do {
-        const out = await this.call('DescribeInstances', false, () =>
-          this.client.send(new DescribeInstancesCommand({ InstanceIds: ids, NextToken: nextToken })),
-        );
-        for (const r of out.Reservations ?? [])
-          for (const i of r.Instances ?? []) skeletons.push(instanceSkeleton(i));
-        nextToken = out.NextToken;
-      } while (nextToken);
-    }
+    const skeletons = await this.instanceSkeletons(instanceIds);
     const volumeIds = skeletons.flatMap((s) => [...s.data.keys()]);
     const volumes = new Map((await this.describeVolumes(volumeIds)).map((v) => [v.volumeId, v]));
     return skeletons.map(({ info, data }) => ({
@@ -121,18 +115,19 @@ export class Ec2Adapter {
     }));
   }
 
+  /** Instances with the ids and devices of their data volumes only: one call, no DescribeVolumes. */
+  async instanceAttachments(instanceIds: readonly string[]): Promise<InstanceAttachments[]> {
+    return (await this.instanceSkeletons(instanceIds)).map(({ info, data }) => ({
+      ...info,
+      dataVolumes: [...data.entries()].map(([volumeId, device]) => ({ volumeId, device })),
+    }));
+  }
+
   /** Instance id → state name (`stopped`, `running`, ...); unknown instances are absent. */
   async instanceStates(instanceIds: readonly string[]): Promise<Map<string, string>> {
-    const states = new Map<string, string>();
-    for (const ids of chunk(instanceIds, DESCRIBE_BATCH)) {
-      const out = await this.call('DescribeInstances', false, () =>
-        this.client.send(new DescribeInstancesCommand({ InstanceIds: ids })),
-      );
-      for (const r of out.Reservations ?? [])
-        for (const i of r.Instances ?? [])
-          if (i.InstanceId) states.set(i.InstanceId, i.State?.Name ?? 'unknown');
-    }
-    return states;
+    return new Map(
+      (await this.instanceSkeletons(instanceIds)).map(({ info }) => [info.instanceId, info.state]),
+    );
   }
 
   async stopInstances(instanceIds: readonly string[]): Promise<void> {
@@ -314,6 +309,24 @@ export class Ec2Adapter {
   }
 
   // ---- plumbing -------------------------------------------------------------
+
+  private async instanceSkeletons(
+    instanceIds: readonly string[],
+  ): Promise<ReturnType<typeof instanceSkeleton>[]> {
+    const skeletons: ReturnType<typeof instanceSkeleton>[] = [];
+    for (const ids of chunk(instanceIds, DESCRIBE_BATCH)) {
+      let nextToken: string | undefined;
+      do {
+        const out = await this.call('DescribeInstances', false, () =>
+          this.client.send(new DescribeInstancesCommand({ InstanceIds: ids, NextToken: nextToken })),
+        );
+        for (const r of out.Reservations ?? [])
+          for (const i of r.Instances ?? []) skeletons.push(instanceSkeleton(i));
+        nextToken = out.NextToken;
+      } while (nextToken);
+    }
+    return skeletons;
+  }
 
   private async describeSnapshotsWhere(filters: Filter[]): Promise<SnapshotInfo[]> {
     const out: SnapshotInfo[] = [];

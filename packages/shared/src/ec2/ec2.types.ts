@@ -40,6 +40,11 @@ export interface InstanceInfo {
   tags: Tags;
 }
 
+/** An instance with only the ids and devices of its data volumes. */
+export interface InstanceAttachments extends Omit<InstanceInfo, 'dataVolumes'> {
+  dataVolumes: { volumeId: string; device: string }[];
+}
+
 export type SnapshotState = 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering';
 
 export interface SnapshotInfo {

@@ -18,9 +18,11 @@ import {
   applySnapshotUpdates,
   type BackupRow,
   completeBackup,
+  createWasRequested,
   failBackup,
   loadBackup,
   loadSnapshotRows,
+  markCreateRequested,
   nodeInstances,
   recordFailureReason,
   recordSnapshotIds,
@@ -101,8 +103,12 @@ async function createSnapshots(
   snapshots: SnapshotRow[],
 ): Promise<StepResult> {
   // Adopt what an earlier attempt created but could not record: CreateSnapshots
-  // has no idempotency token, so the tag is how a retry avoids a duplicate.
-  const existing = await ctx.ec2.findSnapshotsByTag(TAG_BACKUP, backup.id.toString());
+  // has no idempotency token, so the tag is how a retry avoids a duplicate. The
+  // intent is written before each CreateSnapshots, so the lookup (an EC2 call)
+  // is only needed when an earlier attempt got that far.
+  const existing = (await createWasRequested(ctx.em, backup.id))
+    ? await ctx.ec2.findSnapshotsByTag(TAG_BACKUP, backup.id.toString())
+    : [];
   const adopted = new Map<string, string>();
   for (const s of existing) {
     if (s.tags[TAG_MANAGED_BY] !== MANAGED_BY_VALUE) continue;
@@ -127,7 +133,7 @@ async function createSnapshots(
     pendingNodes.map(([n]) => n),
   );
   const instances = new Map(
-    (await ctx.ec2.describeInstances([...instanceOf.values()])).map((i) => [i.instanceId, i]),
+    (await ctx.ec2.instanceAttachments([...instanceOf.values()])).map((i) => [i.instanceId, i]),
   );
   for (const [nodeId, nodeRows] of pendingNodes) {
     const instanceId = instanceOf.get(nodeId);
@@ -150,6 +156,7 @@ async function createSnapshots(
         `Volume(s) ${plan.missing.join(', ')} are no longer attached to instance ${instanceId} of node ${nodeId}; the deployment's recorded volumes are out of date. Re-register the deployment's volumes and try again.`,
       );
     }
+    await ctx.fenced((tx) => markCreateRequested(tx, backup.id, plan.toCreate));
     ctx.guard();
     const created = await ctx.ec2.createSnapshots({
       instanceId,

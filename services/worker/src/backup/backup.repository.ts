@@ -94,6 +94,34 @@ export async function startBackup(tx: Em, backup: BackupRow): Promise<number> {
   return count?.n ?? 0;
 }
 
+// Written (and committed) before CreateSnapshots is called: a later attempt that
+// finds it looks EC2 up by tag before creating, so a crash between EC2 creating
+// the snapshots and us recording them never leads to duplicates.
+const CREATE_REQUESTED = 'CreateSnapshots requested';
+
+export async function markCreateRequested(
+  tx: Em,
+  backupId: bigint,
+  volumeIds: readonly string[],
+): Promise<void> {
+  for (const volumeId of volumeIds) {
+    await run(
+      tx,
+      'update backup_snapshots set state_message = ? where backup_id = ? and volume_id = ? and snapshot_id is null',
+      [CREATE_REQUESTED, backupId.toString(), volumeId],
+    );
+  }
+}
+
+export async function createWasRequested(em: Em, backupId: bigint): Promise<boolean> {
+  const found = await rows(
+    em,
+    'select 1 from backup_snapshots where backup_id = ? and state_message = ? limit 1',
+    [backupId.toString(), CREATE_REQUESTED],
+  );
+  return found.length > 0;
+}
+
 export async function recordSnapshotIds(
   tx: Em,
   backupId: bigint,
@@ -102,7 +130,7 @@ export async function recordSnapshotIds(
   for (const [volumeId, snapshotId] of byVolume) {
     await run(
       tx,
-      `update backup_snapshots set snapshot_id = ?, updated_at = now()
+      `update backup_snapshots set snapshot_id = ?, state_message = null, updated_at = now()
         where backup_id = ? and volume_id = ? and snapshot_id is null`,
       [snapshotId, backupId.toString(), volumeId],
     );

@@ -1,0 +1,188 @@
+// Throughput benchmark (not a test): 2 worker processes back up 1000 deployments
+// on the EC2 emulator at a high time-scale and report backups/s, EC2 calls per
+// backup and the workers' peak RSS.  Run: pnpm --filter @backups/worker bench
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
+import { createOrm } from '@backups/shared/db';
+import { Ec2Adapter } from '@backups/shared/ec2';
+import { JobQueues } from '@backups/shared/jobs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { spawnWorker, workerEnv } from '../test/harness/processes.js';
+
+const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REGION = 'us-west-1';
+const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
+const dbName = `bt_db_${Date.now()}_bench`;
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${dbName}`;
+const prefix = `bench${Date.now().toString(36)}`;
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function log(msg: string): void {
+  process.stdout.write(`${msg}\n`);
+}
+
+await admin(`create database "${dbName}"`);
+const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 4 });
+await orm.getMigrator().up();
+const emu = await startEc2Emulator({ port: 0, region: REGION, timeScale: 0.0002 });
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+const queues = new JobQueues(redis, prefix);
+const client = new EC2Client({ region: REGION, endpoint: emu.endpoint, credentials });
+const adapter = new Ec2Adapter({ region: REGION, endpoint: emu.endpoint, credentials });
+
+try {
+  log(`seeding ${DEPLOYMENTS} deployments (1 node, 2 data volumes each) ...`);
+  const conn = orm.em.fork().getConnection();
+  const [tenant] = await conn.execute<{ id: string }[]>(
+    `insert into tenants (name, plan) values ('bench', 'enterprise') returning id::text`,
+  );
+  const seeded = [];
+  for (let i = 0; i < DEPLOYMENTS; i += 25) {
+    seeded.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(25, DEPLOYMENTS - i) }, () =>
+          seedInstance(client, {
+            az: `${REGION}a`,
+            dataVolumes: [
+              { device: '/dev/sdf', sizeGiB: 8 },
+              { device: '/dev/sdg', sizeGiB: 16 },
+            ],
+          }),
+        ),
+      )),
+    );
+  }
+  const infos = new Map(
+    (await adapter.describeInstances(seeded.map((s) => s.instanceId))).map((i) => [i.instanceId, i]),
+  );
+  const deploymentIds: string[] = [];
+  for (const [i, s] of seeded.entries()) {
+    const info = infos.get(s.instanceId);
+    if (!info) throw new Error('instance missing');
+    const [d] = await conn.execute<{ id: string }[]>(
+      `with d as (insert into deployments (tenant_id, name, cloud, region, storage_type, version) values (?, ?, 'aws', ?, 'network', '0.4.0') returning id),
+            n as (insert into nodes (deployment_id, name, instance_id, availability_zone) select id, 'node-1', ?, ? from d returning id)
+       insert into volumes (node_id, volume_id, device_name, size_gib, volume_type, iops, throughput, encrypted)
+       select n.id, v.volume_id, v.device, v.size, v.type, v.iops, v.throughput, false
+         from n, jsonb_to_recordset(?::jsonb) as v(volume_id text, device text, size int, type text, iops int, throughput int)
+       returning (select id::text from d)`,
+      [
+        tenant?.id,
+        `bench-${i}`,
+        REGION,
+        info.instanceId,
+        info.availabilityZone,
+        JSON.stringify(
+          info.dataVolumes.map((v) => ({
+            volume_id: v.volumeId,
+            device: v.device,
+            size: v.sizeGiB,
+            type: v.volumeType,
+            iops: v.iops,
+            throughput: v.throughput,
+          })),
+        ),
+      ],
+    );
+    if (d) deploymentIds.push(d.id);
+  }
+
+  const env = workerEnv(
+    { databaseUrl: dbUrl.toString(), redisUrl: REDIS_URL, prefix, endpoint: emu.endpoint },
+    {
+      WORKER_REPORT_STATS: 'true',
+      POLL_INTERVAL_MS: '200',
+      OPERATION_LEASE_MS: '30000',
+      JOB_LOCK_DURATION_MS: '30000',
+      JOB_STALLED_INTERVAL_MS: '30000',
+      WORKER_CONCURRENCY: '32',
+    },
+  );
+  const workers = [spawnWorker(env), spawnWorker(env)];
+  await new Promise((r) => setTimeout(r, 3000)); // let both processes boot before the clock starts
+
+  log('requesting one backup per deployment ...');
+  const emuCallsBefore = await emu.control.calls();
+  const started = Date.now();
+  for (const id of deploymentIds) {
+    await conn.execute(
+      `with b as (insert into backups (deployment_id, name, backup_type, region) values (?, 'bench', 'manual', ?) returning id)
+       insert into operations (deployment_id, kind, backup_id) select ?, 'backup', id from b`,
+      [id, REGION, id],
+    );
+    await queues.enqueue('operation.drive', { deploymentId: id });
+  }
+  for (;;) {
+    const [r] = await conn.execute<{ done: number; failed: number }[]>(
+      `select count(*) filter (where status in ('succeeded', 'failed'))::int as done, count(*) filter (where status = 'failed')::int as failed from operations`,
+    );
+    if ((r?.done ?? 0) >= DEPLOYMENTS) {
+      if (r?.failed) log(`WARNING: ${r.failed} backups failed`);
+      break;
+    }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  const elapsed = (Date.now() - started) / 1000;
+
+  await Promise.all(workers.map((w) => w.stop()));
+  const reports = workers.map((w) => {
+    const line = w
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{"ec2Calls"'));
+    if (!line) throw new Error(`no stats from worker: ${w.output().slice(-500)}`);
+    return JSON.parse(line) as {
+      ec2Calls: { action: string; outcome: string; count: number }[];
+      maxRssBytes: number;
+    };
+  });
+  const byAction = new Map<string, number>();
+  for (const r of reports)
+    for (const c of r.ec2Calls) byAction.set(c.action, (byAction.get(c.action) ?? 0) + c.count);
+  const totalCalls = [...byAction.values()].reduce((a, b) => a + b, 0);
+  const emuCallsAfter = await emu.control.calls();
+  const emuTotal = Object.entries(emuCallsAfter).reduce(
+    (a, [k, v]) => a + v.total - (emuCallsBefore[k]?.total ?? 0),
+    0,
+  );
+
+  log('');
+  log(
+    `deployments / backups:        ${DEPLOYMENTS} (2 data volumes each, 2 worker processes x concurrency 32)`,
+  );
+  log(`emulator time scale:          0.0002 (a 16 GiB snapshot takes ~34 ms)`);
+  log(`elapsed:                      ${elapsed.toFixed(1)} s`);
+  log(`backups completed per second: ${(DEPLOYMENTS / elapsed).toFixed(1)}`);
+  log(
+    `EC2 calls per backup:         ${(totalCalls / DEPLOYMENTS).toFixed(2)} (emulator counted ${(emuTotal / DEPLOYMENTS).toFixed(2)})`,
+  );
+  for (const [action, n] of [...byAction.entries()].sort())
+    log(`  ${action.padEnd(20)} ${(n / DEPLOYMENTS).toFixed(2)}`);
+  log(
+    `worker peak RSS:              ${reports.map((r) => `${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`,
+  );
+} finally {
+  client.destroy();
+  adapter.destroy();
+  await queues.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  await emu.stop();
+  await orm.close(true);
+  await admin(`drop database if exists "${dbName}" with (force)`);
+}
