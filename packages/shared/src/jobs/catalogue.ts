@@ -26,7 +26,15 @@ export interface JobDefinition {
 }
 
 export const JOB_CATALOGUE = {
-  /** Drive a deployment's ordered operations (backup, restore, upgrade) as far as they can go now. */
+  /**
+   * Drive a deployment's ordered operations (backup, restore, upgrade) as far as they can go now.
+   * One job per deployment (dedup id). A waiting operation puts its job back with
+   * moveToDelayed, which keeps the job id and its dedup key, so signals sent meanwhile
+   * are folded into it; signals sent while it is active are kept (keepLastIfActive) and
+   * become a job when it finally completes. Either way a drive re-reads Postgres and
+   * drains every queued operation, so no signal's work is lost. `attempts` only counts
+   * unexpected errors: continuations (DelayedError) do not use them up.
+   */
   'operation.drive': {
     queue: 'operations',
     payload: z.object({ deploymentId: idString }).strict(),

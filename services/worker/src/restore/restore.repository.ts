@@ -52,8 +52,9 @@ export async function loadRestore(em: Em, id: bigint): Promise<RestoreRow | null
 }
 
 export async function loadPlan(em: Em, restoreId: bigint): Promise<PlanRow[]> {
-  // Attributes come from the backup's snapshot record (the volume as it was when
-  // backed up), the size never smaller than the snapshot.
+  // The new volume copies the volume it replaces (type, iops, throughput,
+  // encryption, KMS key), never smaller than the snapshot; the backup's record of
+  // the snapshotted volume stands in if the original is no longer registered.
   const found = await rows<{
     id: string;
     node_id: string;
@@ -74,11 +75,17 @@ export async function loadPlan(em: Em, restoreId: bigint): Promise<PlanRow[]> {
     em,
     `select rv.id::text, rv.node_id::text, n.instance_id, n.availability_zone, rv.device_name, rv.snapshot_id,
             rv.original_volume_id, rv.client_token, rv.new_volume_id,
-            bs.volume_size_gib as size_gib, bs.volume_type, bs.iops, bs.throughput, bs.encrypted, bs.kms_key_id
+            greatest(coalesce(v.size_gib, 0), bs.volume_size_gib) as size_gib,
+            coalesce(v.volume_type, bs.volume_type) as volume_type,
+            case when v.id is null then bs.iops else v.iops end as iops,
+            case when v.id is null then bs.throughput else v.throughput end as throughput,
+            (coalesce(v.encrypted, false) or bs.encrypted) as encrypted,
+            coalesce(v.kms_key_id, bs.kms_key_id) as kms_key_id
        from restore_volumes rv
        join restores r on r.id = rv.restore_id
        join nodes n on n.id = rv.node_id
        join backup_snapshots bs on bs.backup_id = r.backup_id and bs.snapshot_id = rv.snapshot_id
+       left join volumes v on v.volume_id = rv.original_volume_id
       where rv.restore_id = ?
       order by rv.id`,
     [restoreId.toString()],
