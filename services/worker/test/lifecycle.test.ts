@@ -1,14 +1,23 @@
+import { createLogger } from '@backups/shared';
 import { MANAGED_BY_VALUE, TAG_BACKUP, TAG_MANAGED_BY, TAG_REPLACED_AT } from '@backups/shared/ec2';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deleteBackup } from '../src/delete/delete-backup.js';
+import type { Em } from '../src/operations/sql.js';
+import type { WorkerApp } from '../src/worker-app.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { requestBackup, requestDelete, requestRestore, seedDeployment } from './harness/seed.js';
 import { waitFor } from './harness/wait.js';
 
 const fleet = useTestFleet();
+const silent = createLogger({ service: 'test', level: 'silent', pretty: false });
 
 describe('backup, restore and delete against the emulator', () => {
+  let app: WorkerApp;
+  beforeAll(async () => {
+    app = await fleet.startInProcessWorker();
+  });
+
   it('runs a deployment through backup → restore → delete', async () => {
-    await fleet.startInProcessWorker();
     const em = fleet.em();
     const dep = await seedDeployment(em, fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 });
     const before = await all<{ volume_id: string }>(em, 'select volume_id from volumes order by id');
@@ -82,5 +91,49 @@ describe('backup, restore and delete against the emulator', () => {
     expect(s3.snapshots.filter((s) => s.tags[TAG_BACKUP] === backupId.toString())).toHaveLength(0);
     const ops = await all<{ status: string }>(em, 'select status from operations order by id');
     expect(ops.map((o) => o.status)).toEqual(['succeeded', 'succeeded']);
+    // A repeated delete signal finds nothing left to do.
+    const again = await deleteBackup({ em: fleet.em() as Em, ec2: app.ec2, log: silent }, backupId);
+    expect(again).toBe('already_deleted');
+  });
+
+  it('deletes a backup without waiting behind a long backup of the same deployment', async () => {
+    const em = fleet.em();
+    const dep = await seedDeployment(em, fleet.emu.endpoint);
+    const { backupId: old } = await requestBackup(em, fleet.queues, dep.deploymentId);
+    await waitFor(
+      'first backup completed',
+      async () =>
+        (await row<{ status: string }>(em, 'select status from backups where id = ?', [old.toString()]))
+          ?.status === 'completed',
+    );
+    // Snapshots now take ~30 s: the next backup stays in progress for the rest of the test.
+    await fleet.emu.control.configure({ timings: { snapshotBaseMs: 60_000_000 } });
+    try {
+      const { backupId: slow } = await requestBackup(em, fleet.queues, dep.deploymentId);
+      await waitFor(
+        'slow backup snapshotting',
+        async () =>
+          (
+            await row<{ n: number }>(
+              em,
+              'select count(*)::int as n from backup_snapshots where backup_id = ? and snapshot_id is not null',
+              [slow.toString()],
+            )
+          )?.n === 1,
+      );
+      await requestDelete(em, fleet.queues, old);
+      await waitFor(
+        'old backup deleted',
+        async () =>
+          (await row<{ status: string }>(em, 'select status from backups where id = ?', [old.toString()]))
+            ?.status === 'deleted',
+      );
+      const s = await row<{ status: string }>(em, 'select status from backups where id = ?', [
+        slow.toString(),
+      ]);
+      expect(s?.status).toBe('in_progress');
+    } finally {
+      await fleet.emu.control.configure({ timings: { snapshotBaseMs: 60_000 } });
+    }
   });
 });
