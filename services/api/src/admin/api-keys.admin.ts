@@ -1,7 +1,7 @@
 import type { Permission } from '@backups/shared';
+import { insertReturningId } from '@backups/shared/backups';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateApiKey } from '../auth/api-key.js';
-import { insertReturningId } from '../repositories/pg-values.js';
 
 /** Creates a key and returns its secret, which exists only in this return value: the database keeps its hash. */
 export async function createApiKey(

@@ -1,6 +1,6 @@
 import type { Cloud, StorageType } from '@backups/shared';
+import { insertReturningId } from '@backups/shared/backups';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { insertReturningId } from '../repositories/pg-values.js';
 
 export interface DiscoveredVolume {
   volumeId: string;

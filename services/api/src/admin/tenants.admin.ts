@@ -1,6 +1,6 @@
 import type { Plan } from '@backups/shared';
+import { insertReturningId } from '@backups/shared/backups';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { insertReturningId } from '../repositories/pg-values.js';
 
 export async function createTenant(
   em: EntityManager,

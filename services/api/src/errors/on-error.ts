@@ -1,3 +1,4 @@
+import { DomainError } from '@backups/shared/backups';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../http/context.js';
@@ -23,6 +24,7 @@ export function renderError(c: Context<AppEnv>, err: ApiError): Response {
 /** Maps whatever was thrown to an ApiError; anything unknown is a bug and is logged with its stack. */
 export function toApiError(c: Context<AppEnv>, err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return new ApiError(err.code, err.message);
   if (isInfrastructureUnavailable(err)) {
     c.get('logger')?.warn({ err: { message: (err as Error).message } }, 'dependency unavailable');
     return unavailable();

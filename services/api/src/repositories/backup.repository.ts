@@ -1,7 +1,7 @@
 import type { BackupStatus, BackupType } from '@backups/shared';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BackupView } from '../serialize/backup.serializer.js';
-import { insertReturningId, pgDate, pgDateOrNull } from './pg-values.js';
+import { pgDate, pgDateOrNull } from './pg-values.js';
 
 interface Row {
   id: string;
@@ -91,65 +91,4 @@ export async function lockBackupStatus(
     [backupId, deploymentId],
   );
   return rows[0]?.status ?? null;
-}
-
-/** Backups that count against the plan limit (pending + in_progress + completed). */
-export async function countLimitedBackups(em: EntityManager, deploymentId: bigint): Promise<number> {
-  const rows = await em.execute<{ n: string }[]>(
-    `select count(*) as n from backups
-      where deployment_id = ? and status in ('pending', 'in_progress', 'completed')`,
-    [deploymentId],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-export interface NewBackup {
-  deploymentId: bigint;
-  nodeId: bigint | null;
-  name: string;
-  backupType: BackupType;
-  region: string;
-  remarks: string | null;
-  expiresInDays: number | null;
-  /** Makes a retried create find the backup it already made (unique per deployment). */
-  idempotencyKey: string | null;
-}
-
-/** Inserts a pending backup; expires_at is computed from the same clock as created_at. */
-export async function insertBackup(em: EntityManager, b: NewBackup): Promise<bigint> {
-  return insertReturningId(
-    em,
-    `insert into backups (deployment_id, node_id, name, backup_type, status, region, remarks, idempotency_key, expires_at, created_at)
-     values (?, ?, ?, ?, 'pending', ?, ?, ?, case when ?::int is null then null else now() + make_interval(days => ?::int) end, now())
-     returning id`,
-    [
-      b.deploymentId,
-      b.nodeId,
-      b.name,
-      b.backupType,
-      b.region,
-      b.remarks,
-      b.idempotencyKey,
-      b.expiresInDays,
-      b.expiresInDays,
-    ],
-  );
-}
-
-export async function markBackupDeleting(em: EntityManager, backupId: bigint): Promise<void> {
-  await em.execute("update backups set status = 'deleting', updated_at = now() where id = ?", [backupId]);
-}
-
-/** The backup a create with this idempotency key already made on this deployment, if any. */
-export async function findBackupByIdempotencyKey(
-  em: EntityManager,
-  deploymentId: bigint,
-  key: string,
-): Promise<bigint | null> {
-  const rows = await em.execute<Array<{ id: string }>>(
-    'select id from backups where deployment_id = ? and idempotency_key = ?',
-    [deploymentId, key],
-  );
-  const id = rows[0]?.id;
-  return id === undefined ? null : BigInt(id);
 }

@@ -1,7 +1,8 @@
 import type { RestoreStatus } from '@backups/shared';
+import { insertReturningId } from '@backups/shared/backups';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RestoreView } from '../serialize/restore.serializer.js';
-import { insertReturningId, pgDate, pgDateOrNull } from './pg-values.js';
+import { pgDate, pgDateOrNull } from './pg-values.js';
 
 interface Row {
   id: string;

@@ -1,22 +1,7 @@
 import type { BackupType } from '@backups/shared';
-import {
-  assertBackupsSupported,
-  assertPlanHasBackups,
-  assertUnderLimit,
-  backupLimit,
-} from '../domain/backup-policy.js';
+import { createBackupLocked, markBackupDeleting } from '@backups/shared/backups';
 import { ApiError } from '../errors/codes.js';
-import {
-  countLimitedBackups,
-  findBackupByIdempotencyKey,
-  getBackup,
-  insertBackup,
-  listBackups,
-  lockBackupStatus,
-  markBackupDeleting,
-} from '../repositories/backup.repository.js';
-import { isNodeOfDeployment } from '../repositories/deployment.repository.js';
-import { insertOperation } from '../repositories/operation.repository.js';
+import { getBackup, listBackups, lockBackupStatus } from '../repositories/backup.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
 import type { BackupView } from '../serialize/backup.serializer.js';
 import { notFound, requireDeployment } from './deployment-access.js';
@@ -76,24 +61,8 @@ export async function createBackup(
   const backupId = await forkEm(deps).transactional(async (tx) => {
     // The row lock makes count-then-insert race-free across API processes.
     const deployment = await requireDeployment(tx, caller, deploymentId, true);
-    if (input.idempotencyKey !== null) {
-      // A retry of a create that already committed gets the same backup, not a second one.
-      const existing = await findBackupByIdempotencyKey(tx, deploymentId, input.idempotencyKey);
-      if (existing !== null) return existing;
-    }
-    assertPlanHasBackups(deployment.plan);
-    assertBackupsSupported(deployment);
-    if (input.nodeId !== null && !(await isNodeOfDeployment(tx, deploymentId, input.nodeId))) {
-      throw new ApiError(
-        'invalid_node',
-        `Node ${input.nodeId} is not a node of deployment ${deploymentId}. Omit node_id to back up every node.`,
-      );
-    }
-    const limit = backupLimit(deployment.plan, deployment.backupLimitOverride);
-    if (limit !== null) assertUnderLimit(limit, await countLimitedBackups(tx, deploymentId));
-    const id = await insertBackup(tx, { deploymentId, region: deployment.region, ...input });
-    await insertOperation(tx, { deploymentId, kind: 'backup', backupId: id });
-    return id;
+    const created = await createBackupLocked(tx, deployment, input);
+    return created.backupId;
   });
   await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
     deploymentId: deploymentId.toString(),

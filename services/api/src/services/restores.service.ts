@@ -1,8 +1,7 @@
+import { assertBackupsSupported, assertPlanHasBackups, insertOperation } from '@backups/shared/backups';
 import { isUniqueViolation } from '@backups/shared/db';
-import { assertBackupsSupported, assertPlanHasBackups } from '../domain/backup-policy.js';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
-import { insertOperation } from '../repositories/operation.repository.js';
 import {
   getRestore,
   hasActiveRestore,

@@ -1,5 +1,5 @@
-import type { Cloud, Plan, StorageType } from '@backups/shared';
-import { ApiError } from '../errors/codes.js';
+import type { Cloud, Plan, StorageType } from '../domain/enums.js';
+import { DomainError } from './domain-error.js';
 
 // The seed's plan table and support rules, with no I/O.
 
@@ -14,7 +14,7 @@ export function backupLimit(plan: Plan, override: number | null): number | null 
 
 export function assertPlanHasBackups(plan: Plan): void {
   if (PLAN_BACKUP_LIMITS[plan] === null) {
-    throw new ApiError(
+    throw new DomainError(
       'plan_upgrade_required',
       'Backups require the Pro or Enterprise plan. Upgrade the plan to use them.',
     );
@@ -23,19 +23,23 @@ export function assertPlanHasBackups(plan: Plan): void {
 
 export function assertBackupsSupported(deployment: { cloud: Cloud; storageType: StorageType }): void {
   if (deployment.cloud !== 'aws' || deployment.storageType !== 'network') {
-    throw new ApiError(
+    throw new DomainError(
       'backups_not_supported',
       'Backups are available for AWS deployments with network storage only; this deployment does not support them.',
     );
   }
 }
 
+/** The error for a create that would exceed the limit. */
+export function limitReached(limit: number, counted: number, rotating?: string): DomainError {
+  const rotation = rotating ? ` and none of its completed ${rotating} backups could be rotated out` : '';
+  return new DomainError(
+    'backup_limit_reached',
+    `This deployment already has ${counted} of its ${limit} backups${rotation}. Delete a backup before creating another.`,
+  );
+}
+
 /** Throws backup_limit_reached when one more backup would exceed the limit. */
 export function assertUnderLimit(limit: number, counted: number): void {
-  if (counted >= limit) {
-    throw new ApiError(
-      'backup_limit_reached',
-      `This deployment already has ${counted} of its ${limit} backups. Delete a backup before creating another.`,
-    );
-  }
+  if (counted >= limit) throw limitReached(limit, counted);
 }

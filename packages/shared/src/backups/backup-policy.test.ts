@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../errors/codes.js';
 import {
   assertBackupsSupported,
   assertPlanHasBackups,
   assertUnderLimit,
   backupLimit,
 } from './backup-policy.js';
+import { DomainError } from './domain-error.js';
 
 function codeOf(fn: () => void): string | undefined {
   try {
     fn();
     return undefined;
   } catch (err) {
-    return err instanceof ApiError ? err.code : 'not-an-api-error';
+    return err instanceof DomainError ? err.code : 'not-a-domain-error';
   }
 }
 
