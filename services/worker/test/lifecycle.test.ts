@@ -77,6 +77,7 @@ describe('backup, restore and delete against the emulator', () => {
       const v = s2.volumes.find((x) => x.volumeId === old);
       expect(v?.state).toBe('available');
       expect(v?.tags[TAG_REPLACED_AT]).toBeTruthy();
+      expect(v?.tags[TAG_MANAGED_BY]).toBe(MANAGED_BY_VALUE);
     }
 
     // Delete: every snapshot gone, backup `deleted`; running it twice is harmless.

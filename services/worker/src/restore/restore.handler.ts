@@ -1,7 +1,9 @@
 import {
   Ec2FailureError,
   Ec2NotFoundError,
+  MANAGED_BY_VALUE,
   restoredVolumeTags,
+  TAG_MANAGED_BY,
   TAG_REPLACED_AT,
   TAG_RESTORE,
 } from '@backups/shared/ec2';
@@ -163,11 +165,17 @@ async function runStep(
       });
     }
     case 'finalize': {
-      // Replaced volumes stay for the grace period; the tag says since when and why.
+      // Replaced volumes stay for the grace period, then the scheduler deletes them:
+      // the tags say since when and why, and make them ours (the cleanup only ever
+      // looks at resources carrying the managed-by tag).
       ctx.guard();
       await ctx.ec2.createTags(
         planRows.map((p) => p.originalVolumeId),
-        { [TAG_REPLACED_AT]: new Date().toISOString(), [TAG_RESTORE]: restore.id.toString() },
+        {
+          [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
+          [TAG_REPLACED_AT]: new Date().toISOString(),
+          [TAG_RESTORE]: restore.id.toString(),
+        },
       );
       await ctx.fenced((tx) => completeRestore(tx, restore, planRows));
       return succeeded();
