@@ -1,9 +1,10 @@
 import { JobQueues } from '@backups/shared/jobs';
+import { scheduleJobId } from '@backups/shared/schedules';
 import { seedDeployment, useTestDatabase, useTestRedis } from '@backups/shared/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduleJobId, syncSchedules } from '../src/schedules/schedule-sync.js';
+import { syncSchedules } from '../src/schedules/schedule-sync.js';
 
 const db = useTestDatabase();
 const redis = useTestRedis();

@@ -1,43 +1,6 @@
-import { JOB_CATALOGUE } from '@backups/shared/jobs';
+import { SCHEDULE_JOB_PREFIX, scheduleJobId, upsertScheduleJob } from '@backups/shared/schedules';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
-
-// Each enabled backup schedule is one BullMQ job scheduler on the maintenance
-// queue, with an id derived from the deployment, so any number of scheduler
-// processes upserting it converge on one scheduler that fires once per tick.
-// Postgres holds the schedules; Redis only mirrors them, and this sync rebuilds
-// the mirror after Redis loses its data.
-
-const PREFIX = 'backup-schedule-';
-
-export function scheduleJobId(deploymentId: bigint | string): string {
-  return `${PREFIX}${deploymentId}`;
-}
-
-export interface ScheduleSpec {
-  deploymentId: bigint | string;
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-}
-
-export async function upsertScheduleJob(queue: Queue, spec: ScheduleSpec): Promise<void> {
-  const id = scheduleJobId(spec.deploymentId);
-  if (!spec.enabled) {
-    await queue.removeJobScheduler(id);
-    return;
-  }
-  const def = JOB_CATALOGUE['schedule.fire'];
-  await queue.upsertJobScheduler(
-    id,
-    { pattern: spec.cron, tz: spec.timezone },
-    { name: 'schedule.fire', data: { deploymentId: String(spec.deploymentId) }, opts: def.options },
-  );
-}
-
-export async function removeScheduleJob(queue: Queue, deploymentId: bigint | string): Promise<void> {
-  await queue.removeJobScheduler(scheduleJobId(deploymentId));
-}
 
 interface ScheduleRow {
   deployment_id: string;
@@ -65,7 +28,8 @@ export async function syncSchedules(
   const pageSize = 1000;
   for (let start = 0; ; start += pageSize) {
     const page = await queue.getJobSchedulers(start, start + pageSize - 1, true);
-    for (const s of page) if (s.key.startsWith(PREFIX)) existing.set(s.key, { pattern: s.pattern, tz: s.tz });
+    for (const s of page)
+      if (s.key.startsWith(SCHEDULE_JOB_PREFIX)) existing.set(s.key, { pattern: s.pattern, tz: s.tz });
     if (page.length < pageSize) break;
   }
 

@@ -1,0 +1,2 @@
+export * from './schedule-calc.js';
+export * from './schedule-jobs.js';
