@@ -1,4 +1,4 @@
-import { RedisRateLimiter } from '@backups/shared/ec2';
+import { Ec2WaitError, RedisRateLimiter } from '@backups/shared/ec2';
 import { useTestRedis } from '@backups/shared/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -22,5 +22,14 @@ describe('fleet-wide EC2 rate limit', () => {
     // In one second: the burst plus one second of refill, whatever the number of workers.
     expect(granted).toBeGreaterThanOrEqual(limit.ratePerSec / 2);
     expect(granted).toBeLessThanOrEqual(limit.burst + limit.ratePerSec + 2);
+  });
+
+  it('turns a long wait into "come back later" instead of holding the worker', async () => {
+    const limiter = new RedisRateLimiter(redis.connection(), redis.prefix);
+    const limit = { ratePerSec: 0.5, burst: 1 };
+    await limiter.take('eu-west-1:mutating', limit, 100);
+    const err = await limiter.take('eu-west-1:mutating', limit, 100).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Ec2WaitError);
+    expect((err as Ec2WaitError).retryAfterMs).toBeGreaterThan(1000);
   });
 });

@@ -384,10 +384,16 @@ export class Ec2Adapter {
   private async call<T>(action: string, mutating: boolean, send: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       if (this.options.rateLimiter) {
-        await this.options.rateLimiter.take(
-          `${this.region}:${mutating ? 'mutating' : 'describe'}`,
-          mutating ? this.opts.mutatingLimit : this.opts.describeLimit,
-        );
+        await this.options.rateLimiter
+          .take(
+            `${this.region}:${mutating ? 'mutating' : 'describe'}`,
+            mutating ? this.opts.mutatingLimit : this.opts.describeLimit,
+          )
+          .catch((err: unknown) => {
+            // The fleet's own budget is spent: not an EC2 call, so not counted; name the action for the logs.
+            if (err instanceof Ec2WaitError) throw new Ec2WaitError(action, err.code, err.retryAfterMs);
+            throw err;
+          });
       }
       try {
         const result = await send();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { sleep } from './backoff.js';
+import { Ec2WaitError } from './ec2-errors.js';
 
 export interface RateLimit {
   /** Tokens added per second (sustained calls per second across the fleet). */
@@ -41,12 +42,20 @@ export class RedisRateLimiter {
     private readonly keyPrefix: string,
   ) {}
 
-  /** Takes one token from `bucket`, sleeping as long as needed; resolves when the call may go. */
-  async take(bucket: string, limit: RateLimit): Promise<void> {
+  /**
+   * Takes one token from `bucket`, sleeping while one comes within `maxWaitMs`;
+   * past that it throws Ec2WaitError, so a saturated fleet turns waiting into a
+   * continuation instead of pinning worker slots.
+   */
+  async take(bucket: string, limit: RateLimit, maxWaitMs = 10_000): Promise<void> {
     const key = `${this.keyPrefix}:ec2-rate:${bucket}`;
+    const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const wait = Number(await this.redis.eval(TAKE_SCRIPT, 1, key, limit.ratePerSec, limit.burst));
       if (wait <= 0) return;
+      if (Date.now() + wait > deadline) {
+        throw new Ec2WaitError(bucket, 'FleetRateLimit', wait + Math.floor(Math.random() * 1000));
+      }
       // A little jitter so waiters do not all wake on the same millisecond.
       await sleep(wait + Math.floor(Math.random() * Math.min(50, wait)));
     }
