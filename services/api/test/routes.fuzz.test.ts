@@ -62,6 +62,11 @@ const bodyArb = fc.oneof(
         backup_type: fc.oneof(fieldValue, fc.constantFrom('manual', 'scheduled', 'pre_upgrade')),
         remarks: fieldValue,
         expires_in_days: fieldValue,
+        cron: fc.oneof(fieldValue, fc.constantFrom('0 3 * * *', '* * * * *', '0 0 31 2 *', '@daily')),
+        timezone: fc.oneof(fieldValue, fc.constantFrom('UTC', 'Europe/Warsaw', 'Mars/Base')),
+        keep_count: fieldValue,
+        enabled: fieldValue,
+        target_version: fieldValue,
         extra: fieldValue,
       },
       { requiredKeys: [] },
@@ -111,6 +116,11 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: (d, c) => `/deployments/${d}/backups/${c}` },
   { method: 'GET', path: (d) => `/deployments/${d}/restores` },
   { method: 'GET', path: (d, c) => `/deployments/${d}/restores/${c}` },
+  { method: 'GET', path: (d) => `/deployments/${d}/backup-schedule` },
+  { method: 'PUT', path: (d) => `/deployments/${d}/backup-schedule` },
+  { method: 'DELETE', path: (d) => `/deployments/${d}/backup-schedule` },
+  { method: 'POST', path: (d) => `/deployments/${d}/upgrade` },
+  { method: 'GET', path: (d, c) => `/deployments/${d}/upgrades/${c}` },
 ];
 
 describe.each(ROUTES)('$method fuzzing never yields a 5xx', (route) => {

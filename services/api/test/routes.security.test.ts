@@ -7,7 +7,7 @@ const api = useApi();
 
 interface RouteCase {
   name: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: (s: Seeded & { backupId: bigint; restoreId: bigint }) => string;
   body?: unknown;
   permission: Permission;
@@ -55,6 +55,38 @@ const ROUTES: RouteCase[] = [
     name: 'get restore',
     method: 'GET',
     path: (s) => `/deployments/${s.deploymentId}/restores/${s.restoreId}`,
+    permission: 'deployment:read',
+  },
+  {
+    name: 'get backup schedule',
+    method: 'GET',
+    path: (s) => `/deployments/${s.deploymentId}/backup-schedule`,
+    permission: 'deployment:read',
+  },
+  {
+    name: 'put backup schedule',
+    method: 'PUT',
+    path: (s) => `/deployments/${s.deploymentId}/backup-schedule`,
+    body: { cron: '0 3 * * *', timezone: 'UTC' },
+    permission: 'deployment:manage',
+  },
+  {
+    name: 'delete backup schedule',
+    method: 'DELETE',
+    path: (s) => `/deployments/${s.deploymentId}/backup-schedule`,
+    permission: 'deployment:manage',
+  },
+  {
+    name: 'upgrade deployment',
+    method: 'POST',
+    path: (s) => `/deployments/${s.deploymentId}/upgrade`,
+    body: { target_version: '9.9.9' },
+    permission: 'deployment:manage',
+  },
+  {
+    name: 'get upgrade',
+    method: 'GET',
+    path: (s) => `/deployments/${s.deploymentId}/upgrades/1`,
     permission: 'deployment:read',
   },
 ];

@@ -19,6 +19,11 @@ const ROUTES = [
   { method: 'DELETE', template: '/deployments/{deployment_id}/backups/{backup_id}' },
   { method: 'GET', template: '/deployments/{deployment_id}/restores' },
   { method: 'GET', template: '/deployments/{deployment_id}/restores/{restore_id}' },
+  { method: 'GET', template: '/deployments/{deployment_id}/backup-schedule' },
+  { method: 'PUT', template: '/deployments/{deployment_id}/backup-schedule' },
+  { method: 'DELETE', template: '/deployments/{deployment_id}/backup-schedule' },
+  { method: 'POST', template: '/deployments/{deployment_id}/upgrade' },
+  { method: 'GET', template: '/deployments/{deployment_id}/upgrades/{upgrade_id}' },
 ] as const;
 
 describe.each(ROUTES)('$method $template', ({ method, template }) => {

@@ -10,6 +10,7 @@ export const DOMAIN_ERROR_CODES = [
   'backup_limit_reached',
   'backup_busy',
   'restore_conflict',
+  'upgrade_conflict',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

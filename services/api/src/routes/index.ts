@@ -6,6 +6,11 @@ import { registerRestoreBackup } from './backups.restore.route.js';
 import { registerGetRestore } from './restores.get.route.js';
 import { registerListRestores } from './restores.list.route.js';
 import type { ApiApp, RouteDeps } from './route-kit.js';
+import { registerDeleteSchedule } from './schedule.delete.route.js';
+import { registerGetSchedule } from './schedule.get.route.js';
+import { registerPutSchedule } from './schedule.put.route.js';
+import { registerCreateUpgrade } from './upgrade.create.route.js';
+import { registerGetUpgrade } from './upgrades.get.route.js';
 
 export const TENANT_ROUTES = [
   registerListBackups,
@@ -15,6 +20,11 @@ export const TENANT_ROUTES = [
   registerDeleteBackup,
   registerListRestores,
   registerGetRestore,
+  registerGetSchedule,
+  registerPutSchedule,
+  registerDeleteSchedule,
+  registerCreateUpgrade,
+  registerGetUpgrade,
 ] as const;
 
 export function registerTenantRoutes(app: ApiApp, deps: RouteDeps): void {

@@ -3,8 +3,10 @@ import {
   INT64_MAX,
   idString,
   RESTORE_STATUSES,
+  UPGRADE_STATUSES,
   VISIBLE_BACKUP_STATUSES,
 } from '@backups/shared';
+import { checkCron, isValidTimezone, minInterval } from '@backups/shared/schedules';
 import { z } from '@hono/zod-openapi';
 
 // Request and response schemas shared by the routes. Response schemas are for
@@ -154,3 +156,102 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
 
 export const COMMON_ERRORS = [400, 401, 403, 404, 429, 503] as const;
 export const security = [{ ApiKey: [] }];
+
+/** Schedules fire at most this often: each run snapshots every volume of the deployment. */
+export const MIN_SCHEDULE_INTERVAL_MINUTES = 15;
+
+export const scheduleBody = z
+  .strictObject({
+    cron: text(128)
+      .superRefine((cron, ctx) => {
+        const check = checkCron(cron);
+        if (!check.ok) {
+          ctx.addIssue({ code: 'custom', message: `not a valid cron expression: ${check.message}` });
+        } else if (minInterval(cron, 'UTC', new Date()) < MIN_SCHEDULE_INTERVAL_MINUTES * 60_000) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must not run more often than every ${MIN_SCHEDULE_INTERVAL_MINUTES} minutes`,
+          });
+        }
+      })
+      .openapi({
+        type: 'string',
+        example: '0 3 * * *',
+        description: 'Five-field cron: minute hour day-of-month month day-of-week.',
+      }),
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isValidTimezone, 'must be an IANA time zone such as Europe/Warsaw or UTC')
+      .default('UTC')
+      .openapi({ type: 'string', example: 'Europe/Warsaw' }),
+    node_id: int64Json
+      .nullable()
+      .optional()
+      .openapi({ ...int64Doc, description: 'A node of this deployment; all nodes if omitted.' }),
+    expires_in_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Scheduled backups auto-delete after this many days.' }),
+    keep_count: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Keep at most this many scheduled backups; the oldest are rotated out.' }),
+    enabled: z.boolean().default(true),
+  })
+  .openapi('BackupScheduleRequest');
+
+export const scheduleResponse = z
+  .object({
+    deployment_id: id,
+    cron: z.string(),
+    timezone: z.string(),
+    node_id: id.nullable(),
+    expires_in_days: z.number().int().nullable(),
+    keep_count: z.number().int().nullable(),
+    enabled: z.boolean(),
+    next_runs: z.array(timestamp),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .openapi('BackupSchedule');
+
+export const upgradeBody = z
+  .strictObject({
+    target_version: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, 'must be a version such as 0.6.0')
+      .openapi({ type: 'string', example: '0.6.0' }),
+  })
+  .openapi('UpgradeRequest');
+
+export const upgradeParams = z.object({
+  deployment_id: pathId('deployment_id'),
+  upgrade_id: pathId('upgrade_id'),
+});
+
+export const upgradeResponse = z
+  .object({
+    id,
+    deployment_id: id,
+    from_version: z.string(),
+    target_version: z.string(),
+    status: z.enum(UPGRADE_STATUSES),
+    pre_upgrade_backup_id: id.nullable(),
+    error: z.string().nullable(),
+    created_at: timestamp,
+    started_at: timestamp.nullable(),
+    completed_at: timestamp.nullable(),
+  })
+  .openapi('Upgrade');

@@ -1,0 +1,120 @@
+import { scheduleJobId } from '@backups/shared/schedules';
+import { describe, expect, it } from 'vitest';
+import { expectError, expectStatus, seedTenant, useApi } from './harness.js';
+
+const api = useApi();
+
+type Schedule = {
+  deployment_id: number;
+  cron: string;
+  timezone: string;
+  node_id: number | null;
+  keep_count: number | null;
+  expires_in_days: number | null;
+  enabled: boolean;
+  next_runs: string[];
+};
+
+describe('backup schedule', () => {
+  it('is created, read, replaced and deleted, mirrored as a BullMQ job scheduler', async () => {
+    const t = await seedTenant(api.em());
+    const path = `/deployments/${t.deploymentId}/backup-schedule`;
+    expectError(await api.request('GET', path, { key: t.key }), 404, 'not_found');
+
+    const put = await api.request('PUT', path, {
+      key: t.key,
+      body: { cron: '0 3 * * *', timezone: 'Europe/Warsaw', keep_count: 7, expires_in_days: 14 },
+    });
+    expectStatus(put, 200);
+    const saved = put.json as Schedule;
+    expect(saved).toMatchObject({
+      cron: '0 3 * * *',
+      timezone: 'Europe/Warsaw',
+      keep_count: 7,
+      expires_in_days: 14,
+      enabled: true,
+      node_id: null,
+    });
+    // 03:00 in Warsaw is 01:00 or 02:00 UTC depending on DST.
+    expect(saved.next_runs).toHaveLength(3);
+    for (const run of saved.next_runs) expect(run).toMatch(/^\d{4}-\d\d-\d\dT0[12]:00:00Z$/);
+
+    const mirror = async () =>
+      (await api.queues.queue('maintenance').getJobSchedulers(0, -1)).find(
+        (s) => s.key === scheduleJobId(t.deploymentId),
+      );
+    expect(await mirror()).toMatchObject({ pattern: '0 3 * * *', tz: 'Europe/Warsaw' });
+
+    const get = await api.request('GET', path, { key: t.readKey });
+    expectStatus(get, 200);
+    expect((get.json as Schedule).cron).toBe('0 3 * * *');
+
+    // Replacing it (disabled) removes the scheduler but keeps the row.
+    const off = await api.request('PUT', path, {
+      key: t.key,
+      body: { cron: '30 1 * * 1', timezone: 'UTC', enabled: false, node_id: Number(t.nodeIds[0]) },
+    });
+    expectStatus(off, 200);
+    expect(off.json).toMatchObject({ enabled: false, next_runs: [], node_id: Number(t.nodeIds[0]) });
+    expect(await mirror()).toBeUndefined();
+
+    const del = await api.request('DELETE', path, { key: t.key });
+    expectStatus(del, 204);
+    expectError(await api.request('GET', path, { key: t.key }), 404, 'not_found');
+    expectError(await api.request('DELETE', path, { key: t.key }), 404, 'not_found');
+  });
+
+  it('names the offending field for a bad cron, timezone or unknown field', async () => {
+    const t = await seedTenant(api.em());
+    const path = `/deployments/${t.deploymentId}/backup-schedule`;
+    const cases: Array<[unknown, string]> = [
+      [{ cron: '0 3 * *' }, 'cron'],
+      [{ cron: '61 * * * *' }, 'cron'],
+      [{ cron: '* * * * *' }, 'cron'], // more often than every 15 minutes
+      [{ cron: '0 3 * * *', timezone: 'Mars/Olympus' }, 'timezone'],
+      [{ cron: '0 3 * * *', keep_count: 0 }, 'keep_count'],
+      [{ cron: '0 3 * * *', every: 'day' }, 'every'],
+      [{ timezone: 'UTC' }, 'cron'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await api.request('PUT', path, { key: t.key, body });
+      expectError(res, 400, 'invalid_request');
+      const details = (res.json as { error: { details: Array<{ field: string }> } }).error.details;
+      expect(
+        details.map((d) => d.field),
+        res.text,
+      ).toContain(field);
+    }
+  });
+
+  it('applies the plan and node rules', async () => {
+    const basic = await seedTenant(api.em(), { plan: 'basic' });
+    expectError(
+      await api.request('PUT', `/deployments/${basic.deploymentId}/backup-schedule`, {
+        key: basic.key,
+        body: { cron: '0 3 * * *' },
+      }),
+      403,
+      'plan_upgrade_required',
+    );
+    const nvme = await seedTenant(api.em(), { storageType: 'nvme' });
+    expectError(
+      await api.request('PUT', `/deployments/${nvme.deploymentId}/backup-schedule`, {
+        key: nvme.key,
+        body: { cron: '0 3 * * *' },
+      }),
+      422,
+      'backups_not_supported',
+    );
+    const t = await seedTenant(api.em());
+    const other = await seedTenant(api.em());
+    expectError(
+      await api.request('PUT', `/deployments/${t.deploymentId}/backup-schedule`, {
+        key: t.key,
+        body: { cron: '0 3 * * *', node_id: Number(other.nodeIds[0]) },
+      }),
+      422,
+      'invalid_node',
+    );
+  });
+});
