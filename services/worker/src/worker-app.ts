@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
-import { createRedis, JOB_CATALOGUE, type QueueName } from '@backups/shared/jobs';
+import { cappedBackoffMs, createRedis, JOB_CATALOGUE, type QueueName } from '@backups/shared/jobs';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crashPointFor } from './crash.js';
@@ -78,6 +78,7 @@ export async function startWorkerApp(
       lockDuration: config.JOB_LOCK_DURATION_MS,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: config.JOB_MAX_STALLED_COUNT,
+      settings: { backoffStrategy: cappedBackoffMs },
     });
     worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, job: job?.name }, 'job failed'));
     worker.on('error', (err) => log.error({ err }, 'worker error'));

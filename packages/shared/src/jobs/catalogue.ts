@@ -17,6 +17,20 @@ const keepHistory: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
 };
 
+/**
+ * Retries after unexpected errors (Postgres or Redis away, a bug): exponential
+ * from 1 s, capped at a minute. BullMQ's plain exponential would reach hours by
+ * the 15th attempt, and while a job waits for its retry its dedup key folds every
+ * new signal for the deployment into it, so the deployment would wait that long
+ * after the outage ended. The worker registers this as its `backoffStrategy`.
+ */
+export const CAPPED_BACKOFF = 'capped-exponential';
+export function cappedBackoffMs(attemptsMade: number, type?: string): number {
+  if (type !== CAPPED_BACKOFF) throw new Error(`unknown backoff type ${type}`);
+  const ceiling = Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
 export interface JobDefinition {
   queue: QueueName;
   payload: z.ZodType;
@@ -38,14 +52,14 @@ export const JOB_CATALOGUE = {
   'operation.drive': {
     queue: 'operations',
     payload: z.object({ deploymentId: idString }).strict(),
-    options: { ...keepHistory, attempts: 20, backoff: { type: 'exponential', delay: 1000 } },
+    options: { ...keepHistory, attempts: 20, backoff: { type: CAPPED_BACKOFF } },
     dedupId: (p: { deploymentId: string }) => `drive-${p.deploymentId}`,
   },
   /** Delete one backup's snapshots; independent of the deployment's ordered operations. */
   'backup.delete': {
     queue: 'deletes',
     payload: z.object({ backupId: idString }).strict(),
-    options: { ...keepHistory, attempts: 20, backoff: { type: 'exponential', delay: 2000 } },
+    options: { ...keepHistory, attempts: 20, backoff: { type: CAPPED_BACKOFF } },
     dedupId: (p: { backupId: string }) => `delete-${p.backupId}`,
   },
   /** A deployment's backup schedule fired. */
