@@ -8,6 +8,9 @@ export const schedulerEnv = z.object({
   ...redisEnv,
   ...logEnv,
   ...awsEnv,
+  /** Static credentials if set (the emulator, local runs); otherwise the SDK's default chain. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** How often every unfinished operation in Postgres is re-driven (Redis may have lost its signal). */
   RECONCILE_EVERY_MS: ms(30_000),
   /** How often expired backups are looked for; expiry is promised within a minute. */
@@ -24,7 +27,10 @@ export const schedulerEnv = z.object({
   STUCK_OPERATION_MINUTES: z.coerce.number().min(1).default(240),
   /** Concurrency of the maintenance queue's worker in this process. */
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** /metrics, /healthz and /readyz; 0 picks a free port. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
+  /** SIGTERM: how long the running maintenance jobs get before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
 });
 
 export type SchedulerConfig = z.infer<typeof schedulerEnv>;

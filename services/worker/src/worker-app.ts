@@ -2,13 +2,20 @@ import { hostname } from 'node:os';
 import type { Logger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
-import { cappedBackoffMs, createRedis, JOB_CATALOGUE, type QueueName } from '@backups/shared/jobs';
+import {
+  cappedBackoffMs,
+  checkHandlers,
+  createRedis,
+  JOB_CATALOGUE,
+  type JobHandler,
+  parsePayload,
+  type QueueName,
+} from '@backups/shared/jobs';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crashPointFor } from './crash.js';
 import type { WorkerConfig } from './env.js';
 import { backupDeleteJob } from './jobs/backup-delete.job.js';
-import { checkHandlers, type JobHandler, parsePayload } from './jobs/job-handler.js';
 import { operationDriveJob } from './jobs/operation-drive.job.js';
 import { operationHandlers } from './operations/handlers.js';
 import type { OperationHandlers } from './operations/operation-context.js';

@@ -1,5 +1,5 @@
+import { reconcile } from '@backups/shared/jobs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../src/reconcile/reconcile.js';
 import { assertConsistent } from './harness/checks.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { spawnWorker, type WorkerProcess, workerEnv } from './harness/processes.js';

@@ -133,3 +133,39 @@ export async function createBackupLocked(
   }
   return { backupId, existing: false, rotated };
 }
+
+/**
+ * Locks a deployment's row for the rest of the transaction and returns what a
+ * create needs (for the scheduler and upgrades; the API locks through its
+ * tenant-scoped lookup). Null when the deployment is gone.
+ */
+export async function lockDeployment(
+  tx: EntityManager,
+  deploymentId: bigint,
+): Promise<LockedDeployment | null> {
+  const rows = await tx.execute<
+    {
+      id: string;
+      region: string;
+      cloud: Cloud;
+      storage_type: StorageType;
+      plan: Plan;
+      backup_limit_override: number | null;
+    }[]
+  >(
+    `select d.id::text, d.region, d.cloud, d.storage_type, t.plan, t.backup_limit_override
+       from deployments d join tenants t on t.id = d.tenant_id
+      where d.id = ? for update of d`,
+    [deploymentId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: BigInt(r.id),
+    region: r.region,
+    cloud: r.cloud,
+    storageType: r.storage_type,
+    plan: r.plan,
+    backupLimitOverride: r.backup_limit_override,
+  };
+}

@@ -1,10 +1,10 @@
 import type { Logger } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
+import { defineJobHandler } from '@backups/shared/jobs';
 import { deleteBackup } from '../delete/delete-backup.js';
 import type { Em } from '../operations/sql.js';
 import { continueLater } from './continuation.js';
-import { defineJobHandler } from './job-handler.js';
 
 export const backupDeleteJob = (deps: { orm: Orm; ec2: Ec2Regions; log: Logger }) =>
   defineJobHandler('backup.delete', async (payload, job, token) => {

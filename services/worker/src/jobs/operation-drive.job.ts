@@ -1,6 +1,6 @@
+import { defineJobHandler } from '@backups/shared/jobs';
 import { type DriveDeps, driveDeployment } from '../operations/drive.js';
 import { continueLater } from './continuation.js';
-import { defineJobHandler } from './job-handler.js';
 
 export const operationDriveJob = (deps: DriveDeps) =>
   defineJobHandler('operation.drive', async (payload, job, token) => {

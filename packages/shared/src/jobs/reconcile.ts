@@ -1,5 +1,5 @@
-import type { JobQueues } from '@backups/shared/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { JobQueues } from './queues.js';
 
 export interface ReconcileResult {
   drives: number;

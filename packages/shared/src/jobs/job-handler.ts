@@ -1,5 +1,5 @@
-import { JOB_CATALOGUE, type JobName, type JobPayload, type QueueName } from '@backups/shared/jobs';
 import type { Job } from 'bullmq';
+import { JOB_CATALOGUE, type JobName, type JobPayload, type QueueName } from './catalogue.js';
 
 /** A thin job handler: its name ties it to the catalogue, which types its payload. */
 export interface JobHandler<N extends JobName = JobName> {

@@ -1,0 +1,103 @@
+import type { Logger } from '@backups/shared';
+import { createOrm, type Orm } from '@backups/shared/db';
+import { Ec2Regions } from '@backups/shared/ec2';
+import { createRedis, JOB_CATALOGUE, JobQueues, parsePayload } from '@backups/shared/jobs';
+import {
+  createMetrics,
+  type Metrics,
+  registerDomainGauges,
+  registerQueueGauges,
+} from '@backups/shared/observability';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { SchedulerConfig } from './env.js';
+import { maintenanceHandlers } from './jobs/maintenance.jobs.js';
+import { syncSchedules } from './schedules/schedule-sync.js';
+
+/** The recurring maintenance jobs: one BullMQ job scheduler each, shared by every scheduler process. */
+function maintenanceSchedules(config: SchedulerConfig) {
+  return [
+    { id: 'maintenance-reconcile', name: 'maintenance.reconcile', every: config.RECONCILE_EVERY_MS },
+    { id: 'maintenance-expire', name: 'maintenance.expire', every: config.EXPIRE_EVERY_MS },
+    { id: 'maintenance-cleanup', name: 'maintenance.cleanup', every: config.CLEANUP_EVERY_MS },
+  ] as const;
+}
+
+export interface SchedulerApp {
+  orm: Orm;
+  redis: Redis;
+  queues: JobQueues;
+  metrics: Metrics;
+  em(): EntityManager;
+  stop(): Promise<void>;
+}
+
+export async function startSchedulerApp(config: SchedulerConfig, log: Logger): Promise<SchedulerApp> {
+  const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  const queues = new JobQueues(redis, config.QUEUE_PREFIX);
+  const metrics = createMetrics('scheduler');
+  const em = () => orm.em.fork() as EntityManager;
+  registerDomainGauges(metrics.registry, em);
+  registerQueueGauges(metrics.registry, () => queues.all());
+  const ec2 = new Ec2Regions({
+    endpoint: config.AWS_ENDPOINT_URL_EC2,
+    credentials:
+      config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+        : undefined,
+  });
+
+  const handlers = new Map(
+    maintenanceHandlers({ config, em, queues, ec2, metrics, log }).map((h) => [h.name, h]),
+  );
+  const maintenance = queues.queue('maintenance');
+
+  // Upserting the same scheduler ids from every scheduler process converges on
+  // one scheduler per job, so several processes never double-fire.
+  for (const s of maintenanceSchedules(config)) {
+    await maintenance.upsertJobScheduler(
+      s.id,
+      { every: s.every },
+      { name: s.name, data: {}, opts: JOB_CATALOGUE[s.name].options },
+    );
+  }
+  const synced = await syncSchedules(em(), maintenance);
+  log.info(synced, 'backup schedules mirrored from Postgres');
+
+  const worker = new Worker(
+    'maintenance',
+    async (job: Job) => {
+      const handler = handlers.get(job.name as never);
+      if (!handler) throw new Error(`no handler for job ${job.name}`);
+      await handler.run(parsePayload(handler.name, job.data) as never, job, job.token);
+    },
+    {
+      connection: createRedis(config.REDIS_URL, 'worker'),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.SCHEDULER_CONCURRENCY,
+    },
+  );
+  worker.on('failed', (job, err) =>
+    log.error({ err, jobId: job?.id, job: job?.name }, 'maintenance job failed'),
+  );
+  worker.on('error', (err) => log.error({ err }, 'maintenance worker error'));
+  await worker.waitUntilReady();
+  log.info({ concurrency: config.SCHEDULER_CONCURRENCY }, 'scheduler started');
+
+  return {
+    orm,
+    redis,
+    queues,
+    metrics,
+    em,
+    async stop() {
+      await worker.close();
+      await queues.close();
+      ec2.destroy();
+      await redis.quit().catch(() => redis.disconnect());
+      await orm.close(true);
+    },
+  };
+}
