@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/db/migrations/index.js';
 import { createOrm, type Orm } from '../src/db/orm.js';
 import { createEmptyDatabase, databaseUrl, dropDatabase } from '../src/testing/index.js';
 
@@ -26,11 +27,7 @@ describe('migrations', () => {
   it('apply on an empty database, roll back cleanly, and apply again', async () => {
     const migrator = orm.getMigrator();
     const applied = await migrator.up();
-    expect(applied.map((m) => m.name)).toEqual([
-      '0001-initial-schema',
-      '0002-backup-idempotency-key',
-      '0003-cleanup-candidates',
-    ]);
+    expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await tables()).toEqual(
       expect.arrayContaining([
         'backups',

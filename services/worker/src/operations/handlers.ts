@@ -8,7 +8,7 @@ export function operationHandlers(overrides: OperationHandlers = {}): OperationH
   return {
     backup: backupStep,
     restore: restoreStep,
-    ...(upgradeStep ? { upgrade: upgradeStep } : {}),
+    upgrade: upgradeStep,
     ...overrides,
   };
 }

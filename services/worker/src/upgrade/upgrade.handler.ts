@@ -1,12 +1,114 @@
-import type { OperationHandler } from '../operations/operation-context.js';
+import { Ec2FailureError, Ec2NotFoundError } from '@backups/shared/ec2';
+import {
+  continueAfter,
+  failed,
+  type OperationContext,
+  type OperationHandler,
+  type StepResult,
+  succeeded,
+} from '../operations/operation-context.js';
+import { instanceDecision } from '../restore/restore-steps.js';
+import {
+  backupOutcome,
+  completeUpgrade,
+  failUpgrade,
+  instancesOf,
+  loadUpgrade,
+  recordVersion,
+  startUpgrade,
+  type UpgradeRow,
+} from './upgrade.repository.js';
 
-/**
- * The hook for `upgrade` operations (SPEC §5 "Pre-upgrade backups"): the body is
- * the scheduler engineer's to write. Until it exists the drive loop refuses to
- * start an upgrade (it stays queued, in order, and blocks only its deployment),
- * rather than failing it or skipping past it.
- *
- * Contract: like the other handlers, one idempotent step per call, writes through
- * `ctx.fenced`, `ctx.guard()` before EC2 mutations, waiting as `continueAfter`.
- */
-export const upgradeStep: OperationHandler | undefined = undefined;
+// One step of an upgrade (SPEC §5 "Pre-upgrade backups"). The operation runs
+// only after the deployment's earlier operations, so its pre-upgrade backup has
+// settled by now: completed → stop the nodes, record the new version, start
+// them; anything else → the upgrade is aborted before touching the deployment.
+// Every step reads the state it needs (upgrade row, EC2 instance states) and
+// is safe to repeat, so any worker resumes it where it was.
+
+async function checkPreUpgradeBackup(ctx: OperationContext, u: UpgradeRow): Promise<StepResult | null> {
+  if (u.preUpgradeBackupId === null) return null;
+  const backup = await backupOutcome(ctx.em, u.preUpgradeBackupId);
+  if (backup?.status === 'completed') return null;
+  if (backup?.status === 'pending' || backup?.status === 'in_progress') return continueAfter(ctx.pollMs);
+  const why = backup?.failureReason ? `: ${backup.failureReason}` : '';
+  const error =
+    `Upgrade aborted: the pre-upgrade backup ${u.preUpgradeBackupId} ${backup ? `is ${backup.status}` : 'no longer exists'}${why}. ` +
+    'The deployment was not changed; fix the cause and request the upgrade again.';
+  await ctx.fenced((tx) => failUpgrade(tx, u, error, 'running'));
+  return failed(error);
+}
+
+async function stopNodes(ctx: OperationContext, u: UpgradeRow, instances: string[]): Promise<StepResult> {
+  const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'stopped');
+  switch (decision.kind) {
+    case 'act':
+      ctx.guard();
+      await ctx.ec2.stopInstances(decision.items);
+      return continueAfter(ctx.pollMs);
+    case 'wait':
+      return continueAfter(ctx.pollMs);
+    case 'fail':
+      return giveUp(ctx, u, instances, `could not stop the nodes: ${decision.reason}`);
+    case 'done':
+      await ctx.fenced((tx) => recordVersion(tx, u));
+      return continueAfter(0);
+  }
+}
+
+async function startNodes(ctx: OperationContext, u: UpgradeRow, instances: string[]): Promise<StepResult> {
+  const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'running');
+  switch (decision.kind) {
+    case 'act':
+      ctx.guard();
+      await ctx.ec2.startInstances(decision.items);
+      return continueAfter(ctx.pollMs);
+    case 'wait':
+      return continueAfter(ctx.pollMs);
+    case 'fail':
+      return giveUp(ctx, u, instances, `could not start the nodes: ${decision.reason}`);
+    case 'done':
+      await ctx.fenced((tx) => completeUpgrade(tx, u));
+      return succeeded();
+  }
+}
+
+/** Fails the upgrade, leaving the deployment's status true to its nodes. */
+async function giveUp(
+  ctx: OperationContext,
+  u: UpgradeRow,
+  instances: string[],
+  reason: string,
+): Promise<StepResult> {
+  const states = await ctx.ec2.instanceStates(instances).catch(() => new Map<string, string>());
+  const allRunning = instances.every((id) => states.get(id) === 'running');
+  const error = `Upgrade to ${u.targetVersion} failed: ${reason}.`;
+  await ctx.fenced((tx) => failUpgrade(tx, u, error, allRunning ? 'running' : 'stopped'));
+  return failed(error);
+}
+
+export const upgradeStep: OperationHandler = async (ctx) => {
+  const upgradeId = ctx.lease.upgradeId;
+  if (upgradeId === null) return failed('upgrade operation without an upgrade');
+  const u = await loadUpgrade(ctx.em, upgradeId);
+  if (!u) return failed(`upgrade ${upgradeId} no longer exists`);
+  if (u.status === 'completed') return succeeded();
+  if (u.status === 'failed') return failed(u.error ?? 'upgrade failed');
+
+  if (u.status === 'pending') {
+    const blocked = await checkPreUpgradeBackup(ctx, u);
+    if (blocked) return blocked;
+    await ctx.fenced((tx) => startUpgrade(tx, u));
+    return continueAfter(0);
+  }
+  const instances = await instancesOf(ctx.em, u.deploymentId);
+  try {
+    return u.step === 'start_nodes'
+      ? await startNodes(ctx, u, instances)
+      : await stopNodes(ctx, u, instances);
+  } catch (err) {
+    // EC2 refused for good (not a throttle, which the drive loop turns into a wait).
+    if (!(err instanceof Ec2FailureError || err instanceof Ec2NotFoundError)) throw err;
+    return giveUp(ctx, u, instances, err.message);
+  }
+};

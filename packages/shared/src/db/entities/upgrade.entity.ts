@@ -12,6 +12,8 @@ export const UpgradeSchema = defineEntity({
     status: p.enum([...UPGRADE_STATUSES]),
     /** The backup taken before the upgrade; null when the plan has no backups. */
     preUpgradeBackupId: p.bigint('bigint').nullable(),
+    /** stop_nodes | start_nodes while in progress. */
+    step: p.text().nullable(),
     error: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     startedAt: p.datetime().nullable(),
