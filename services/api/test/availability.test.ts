@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
-import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { startTcpProxy, type TcpProxy, useTestDatabase, useTestRedis } from '@backups/shared/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { type Seeded, seedTenant } from './harness.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // Postgres and Redis are reached through proxies this file can cut, so the
 // shared servers other engineers use are never stopped.

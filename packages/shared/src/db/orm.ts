@@ -1,12 +1,24 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(opts: { databaseUrl: string; poolMax?: number; debug?: boolean }): Options {
+export interface OrmOptions {
+  databaseUrl: string;
+  poolMax?: number;
+  debug?: boolean;
+  /** Where the ORM's and the driver's own messages go; a JSON logger of its own when omitted. */
+  logger?: Logger;
+}
+
+export function ormOptions(opts: OrmOptions): Options {
+  const log = (opts.logger ?? createLogger({ service: 'db', level: 'info', pretty: false })).child({
+    component: 'db',
+  });
   return {
     driver: PostgreSqlDriver,
     clientUrl: opts.databaseUrl,
@@ -25,15 +37,22 @@ export function ormOptions(opts: { databaseUrl: string; poolMax?: number; debug?
     // Every request and job must fork its own EntityManager; the global one is a trap.
     allowGlobalContext: false,
     debug: opts.debug ?? false,
+    logger: (message) => log.debug(message),
+    // knex prints its warnings ("Connection Error: ...") with console.log unless
+    // given functions: route them into the JSON log instead of breaking it.
+    driverOptions: {
+      log: {
+        warn: (message: unknown) => log.warn({ detail: String(message) }, 'database driver warning'),
+        error: (message: unknown) => log.error({ detail: String(message) }, 'database driver error'),
+        deprecate: (message: unknown) => log.warn({ detail: String(message) }, 'database driver deprecation'),
+        debug: (message: unknown) => log.debug({ detail: String(message) }, 'database driver debug'),
+      },
+    },
     discovery: { warnWhenNoEntities: true },
   };
 }
 
-export async function createOrm(opts: {
-  databaseUrl: string;
-  poolMax?: number;
-  debug?: boolean;
-}): Promise<Orm> {
+export async function createOrm(opts: OrmOptions): Promise<Orm> {
   return MikroORM.init(ormOptions(opts));
 }
 

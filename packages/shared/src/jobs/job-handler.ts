@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { type LogFields, withLogContext } from '../logging/log-context.js';
 import { JOB_CATALOGUE, type JobName, type JobPayload, type QueueName } from './catalogue.js';
 
 /** A thin job handler: its name ties it to the catalogue, which types its payload. */
@@ -11,7 +12,23 @@ export function defineJobHandler<N extends JobName>(
   name: N,
   run: (payload: JobPayload<N>, job: Job, token: string | undefined) => Promise<void>,
 ): JobHandler<N> {
-  return { name, run };
+  // Every line logged while the job runs names the job and the ids of its payload
+  // (deployment, backup), whichever logger the code below happens to hold.
+  return {
+    name,
+    run: (payload, job, token) =>
+      withLogContext({ jobId: job.id, job: name, ...payloadIds(payload) }, () => run(payload, job, token)),
+  };
+}
+
+/** The string id fields of a payload (`deploymentId`, `backupId`, ...): payloads carry ids, never secrets. */
+function payloadIds(payload: unknown): LogFields {
+  if (typeof payload !== 'object' || payload === null) return {};
+  const ids: Record<string, string> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (key.endsWith('Id') && typeof value === 'string') ids[key] = value;
+  }
+  return ids;
 }
 
 /**

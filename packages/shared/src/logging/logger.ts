@@ -1,4 +1,5 @@
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { currentLogContext } from './log-context.js';
 
 export type { Logger };
 
@@ -16,12 +17,30 @@ const REDACT = [
   'password',
 ];
 
-export function createLogger(opts: { service: string; level: string; pretty: boolean }): Logger {
+export function createLogger(opts: {
+  service: string;
+  level: string;
+  pretty: boolean;
+  /** Where JSON lines go (stdout by default); tests pass a sink to read them. */
+  destination?: DestinationStream;
+}): Logger {
   const options: LoggerOptions = {
     level: opts.level,
     base: { service: opts.service },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // The job (or other unit of work) this line is logged in: see withLogContext.
+    // A field the call or a child logger already names is not repeated.
+    mixin(merge, _level, logger) {
+      const context = currentLogContext();
+      if (!context) return {};
+      const bound = logger.bindings();
+      const extra: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(context)) {
+        if (value !== undefined && !(key in merge) && !(key in bound)) extra[key] = value;
+      }
+      return extra;
+    },
   };
   if (opts.pretty) {
     return pino({
@@ -29,5 +48,5 @@ export function createLogger(opts: { service: string; level: string; pretty: boo
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
-  return pino(options);
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOrm, type Orm } from '../src/db/index.js';
+import { createLogger } from '../src/logging/logger.js';
+import { startTcpProxy, type TcpProxy, useTestDatabase } from '../src/testing/index.js';
+
+// knex reports a broken pooled connection with console.log("Connection Error: ...")
+// unless it is given a logger; createOrm routes that into the JSON log.
+
+const db = useTestDatabase();
+let proxy: TcpProxy | undefined;
+let orm: Orm | undefined;
+afterAll(async () => {
+  await orm?.close(true);
+  await proxy?.close();
+});
+
+describe('createOrm logging', () => {
+  it('writes the driver warning about a dropped connection as a JSON line of the given logger', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const url = new URL(db.url);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.port = String(proxy.port);
+    orm = await createOrm({
+      databaseUrl: url.toString(),
+      poolMax: 1,
+      logger: createLogger({ service: 'orm-test', level: 'info', pretty: false, destination }),
+    });
+    const connection = orm.em.fork().getConnection();
+    await connection.execute('select 1');
+    // The pooled connection dies under the pool; the next checkout finds it disposed.
+    await proxy.cut();
+    await new Promise((r) => setTimeout(r, 100));
+    await proxy.restore();
+    await connection.execute('select 1');
+    const warning = lines.find((l) => String(l.detail).startsWith('Connection Error'));
+    expect(warning, JSON.stringify(lines)).toMatchObject({
+      service: 'orm-test',
+      component: 'db',
+      level: 40,
+      msg: 'database driver warning',
+    });
+  });
+});
