@@ -55,14 +55,26 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
   const maintenance = queues.queue('maintenance');
 
   // Upserting the same scheduler ids from every scheduler process converges on
-  // one scheduler per job, so several processes never double-fire.
-  for (const s of maintenanceSchedules(config)) {
-    await maintenance.upsertJobScheduler(
-      s.id,
-      { every: s.every },
-      { name: s.name, data: {}, opts: JOB_CATALOGUE[s.name].options },
+  // one scheduler per job, so several processes never double-fire. They are
+  // re-ensured on a timer of this process's own (not a Redis job), so they come
+  // back by themselves after Redis loses its data.
+  const ensureMaintenance = async () => {
+    for (const s of maintenanceSchedules(config)) {
+      const current = await maintenance.getJobScheduler(s.id);
+      if (current?.every === s.every) continue;
+      await maintenance.upsertJobScheduler(
+        s.id,
+        { every: s.every },
+        { name: s.name, data: {}, opts: JOB_CATALOGUE[s.name].options },
+      );
+    }
+  };
+  await ensureMaintenance();
+  const ensureTimer = setInterval(() => {
+    ensureMaintenance().catch((err: unknown) =>
+      log.warn({ err: { message: (err as Error).message } }, 'could not ensure maintenance schedulers'),
     );
-  }
+  }, config.RECONCILE_EVERY_MS);
   const synced = await syncSchedules(em(), maintenance);
   log.info(synced, 'backup schedules mirrored from Postgres');
 
@@ -93,6 +105,7 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
     metrics,
     em,
     async stop() {
+      clearInterval(ensureTimer);
       await worker.close();
       await queues.close();
       ec2.destroy();

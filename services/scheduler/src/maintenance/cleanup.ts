@@ -33,6 +33,14 @@ export interface CleanupResult {
 
 type Exec = <T>(sql: string, params?: unknown[]) => Promise<T>;
 
+/**
+ * A Postgres array literal for `= any(?::text[])`: knex spreads a JS array
+ * bound in raw SQL into a comma list (and an empty one into a syntax error).
+ */
+export function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
 async function loadReferences(exec: Exec, snapshots: SnapshotInfo[], volumes: VolumeInfo[]) {
   const backupIds = [
     ...new Set(
@@ -47,22 +55,23 @@ async function loadReferences(exec: Exec, snapshots: SnapshotInfo[], volumes: Vo
   const [backups, recorded, current, restores, planned] = await Promise.all([
     exec<{ id: string; status: string }[]>(
       'select id::text, status from backups where id = any(?::bigint[])',
-      [backupIds],
+      [pgTextArray(backupIds)],
     ),
-    exec<{ snapshot_id: string }[]>('select snapshot_id from backup_snapshots where snapshot_id = any(?)', [
-      snapshots.map((s) => s.snapshotId),
-    ]),
-    exec<{ volume_id: string }[]>('select volume_id from volumes where volume_id = any(?)', [
-      volumes.map((v) => v.volumeId),
+    exec<{ snapshot_id: string }[]>(
+      'select snapshot_id from backup_snapshots where snapshot_id = any(?::text[])',
+      [pgTextArray(snapshots.map((s) => s.snapshotId))],
+    ),
+    exec<{ volume_id: string }[]>('select volume_id from volumes where volume_id = any(?::text[])', [
+      pgTextArray(volumes.map((v) => v.volumeId)),
     ]),
     exec<{ id: string; status: string }[]>(
       'select id::text, status from restores where id = any(?::bigint[])',
-      [restoreIds],
+      [pgTextArray(restoreIds)],
     ),
     exec<{ new_volume_id: string }[]>(
       `select rv.new_volume_id from restore_volumes rv join restores r on r.id = rv.restore_id
-        where r.status in ('pending', 'in_progress') and rv.new_volume_id = any(?)`,
-      [volumes.map((v) => v.volumeId)],
+        where r.status in ('pending', 'in_progress') and rv.new_volume_id = any(?::text[])`,
+      [pgTextArray(volumes.map((v) => v.volumeId))],
     ),
   ]);
   return {
@@ -118,9 +127,9 @@ export async function cleanupRegion(
 
   // Remember when each orphan was first seen; forget what is no longer orphaned.
   const ids = orphans.map((o) => o.id);
-  await exec('delete from cleanup_candidates where region = ? and not (resource_id = any(?))', [
+  await exec('delete from cleanup_candidates where region = ? and not (resource_id = any(?::text[]))', [
     ec2.region,
-    ids,
+    pgTextArray(ids),
   ]);
   for (const o of orphans) {
     await exec(
@@ -131,8 +140,8 @@ export async function cleanupRegion(
   }
   const due = await exec<{ resource_id: string; kind: 'snapshot' | 'volume' }[]>(
     `select resource_id, kind from cleanup_candidates
-      where region = ? and resource_id = any(?) and first_seen_at <= ?`,
-    [ec2.region, ids, new Date(now.getTime() - opts.safetyDelayMs)],
+      where region = ? and resource_id = any(?::text[]) and first_seen_at <= ?`,
+    [ec2.region, pgTextArray(ids), new Date(now.getTime() - opts.safetyDelayMs)],
   );
   for (const d of due) {
     if (d.kind === 'snapshot') {

@@ -21,8 +21,8 @@ interface ScheduleRow {
 }
 
 function tickName(at: Date): string {
-  // scheduled-2026-11-27T0300Z: readable, sortable, unique per tick.
-  return `scheduled-${at.toISOString().slice(0, 16).replace(':', '')}Z`;
+  // scheduled-2026-11-27T030000Z: readable, sortable, unique per tick.
+  return `scheduled-${at.toISOString().slice(0, 19).replaceAll(':', '')}Z`;
 }
 
 /**
