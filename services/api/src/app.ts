@@ -1,7 +1,14 @@
 import type { Logger } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
 import type { JobQueues } from '@backups/shared/jobs';
+import {
+  createMetrics,
+  type Metrics,
+  registerDomainGauges,
+  registerQueueGauges,
+} from '@backups/shared/observability';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
@@ -15,6 +22,9 @@ import { registerHealth } from './http/health.route.js';
 import { rateLimit } from './http/rate-limit.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { fieldIssues, invalidRequest } from './http/validation.js';
+import { type BullBoardSettings, registerBullBoard } from './ops/bull-board.route.js';
+import { httpMetrics } from './ops/http-metrics.middleware.js';
+import { registerMetrics } from './ops/metrics.route.js';
 import { registerTenantRoutes } from './routes/index.js';
 import type { ApiApp } from './routes/route-kit.js';
 
@@ -23,6 +33,10 @@ export interface AppDeps {
   redis: Redis;
   queues: JobQueues;
   logger: Logger;
+  /** The process's registry; one of its own (createMetrics('api')) when omitted. */
+  metrics?: Metrics;
+  /** Bull Board at /admin/queues; off when omitted or without operator credentials. */
+  bullBoard?: BullBoardSettings;
   settings: {
     rateLimitRequests: number;
     rateLimitWindowSeconds: number;
@@ -54,6 +68,10 @@ export function createApp(deps: AppDeps): ApiApp {
   app.onError(onError);
   app.notFound(notFound);
   app.use('*', requestIdMiddleware(deps.logger));
+  const metrics = deps.metrics ?? createMetrics('api');
+  registerDomainGauges(metrics.registry, () => deps.orm.em.fork() as EntityManager);
+  registerQueueGauges(metrics.registry, () => deps.queues.all());
+  app.use('*', httpMetrics(metrics));
 
   app.use(
     '/deployments/*',
@@ -79,6 +97,8 @@ export function createApp(deps: AppDeps): ApiApp {
 
   registerTenantRoutes(app, deps);
   registerHealth(app, deps);
+  registerMetrics(app, metrics);
+  registerBullBoard(app, deps.queues, deps.bullBoard ?? { operator: null, readOnly: true });
   registerDocs(app);
   return app;
 }

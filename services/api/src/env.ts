@@ -1,25 +1,38 @@
-import { awsEnv, databaseEnv, logEnv, redisEnv } from '@backups/shared';
+import { awsEnv, booleanString, databaseEnv, logEnv, redisEnv } from '@backups/shared';
 import { z } from 'zod';
 
 // The API's whole configuration, parsed once by main.ts; nothing else reads process.env.
-export const apiEnvSchema = z.object({
-  ...databaseEnv,
-  ...redisEnv,
-  ...logEnv,
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  /** Requests one API key may make per window, counted in Redis across all API processes. */
-  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** How long a resolved API key is cached in-process; a revocation takes effect within this. */
-  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
-  /** Largest request body accepted, in bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
-  /** A request still unanswered after this gets 503 (a hung dependency must not hang callers). */
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  /** Bounded shutdown: connections still open after this are cut. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-});
+export const apiEnvSchema = z
+  .object({
+    ...databaseEnv,
+    ...redisEnv,
+    ...logEnv,
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Requests one API key may make per window, counted in Redis across all API processes. */
+    RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** How long a resolved API key is cached in-process; a revocation takes effect within this. */
+    AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
+    /** Largest request body accepted, in bytes. */
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+    /** A request still unanswered after this gets 503 (a hung dependency must not hang callers). */
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    /** Bounded shutdown: connections still open after this are cut. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Operator login for Bull Board at /admin/queues (HTTP Basic); unset means the board is off (404). */
+    OPERATOR_USER: z
+      .string()
+      .regex(/^[^:\s]{1,64}$/, 'no colon or whitespace, at most 64 characters')
+      .optional(),
+    OPERATOR_PASSWORD: z.string().min(12, 'at least 12 characters').max(256).optional(),
+    /** Bull Board shows queues and jobs but refuses retry, clean, add, pause... unless set to false. */
+    BULL_BOARD_READ_ONLY: booleanString.default(true),
+  })
+  .refine((env) => (env.OPERATOR_USER === undefined) === (env.OPERATOR_PASSWORD === undefined), {
+    message: 'OPERATOR_USER and OPERATOR_PASSWORD are set together or not at all',
+    path: ['OPERATOR_PASSWORD'],
+  });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

@@ -9,7 +9,7 @@ import { apiEnvSchema } from './env.js';
 const config = loadConfig('api', apiEnvSchema);
 const logger = createLogger({ service: 'api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
 
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger });
 const redis = createRedis(config.REDIS_URL, 'producer');
 redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
 const queues = new JobQueues(redis, config.QUEUE_PREFIX);
@@ -19,6 +19,13 @@ const app = createApp({
   redis,
   queues,
   logger,
+  bullBoard: {
+    operator:
+      config.OPERATOR_USER && config.OPERATOR_PASSWORD
+        ? { user: config.OPERATOR_USER, password: config.OPERATOR_PASSWORD }
+        : null,
+    readOnly: config.BULL_BOARD_READ_ONLY,
+  },
   settings: {
     rateLimitRequests: config.RATE_LIMIT_REQUESTS,
     rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
@@ -30,7 +37,10 @@ const app = createApp({
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  logger.info({ port: info.port, host: config.HOST }, 'api listening; reference at /docs');
+  logger.info(
+    { port: info.port, host: config.HOST, bullBoard: config.OPERATOR_USER ? '/admin/queues' : 'off' },
+    'api listening; reference at /docs',
+  );
 });
 
 let stopping = false;

@@ -24,6 +24,7 @@ let queues: JobQueues;
 let url: string;
 let closeServer: () => Promise<void>;
 let seeded: Seeded;
+const silent = createLogger({ service: 'api-test', level: 'silent', pretty: false });
 
 beforeAll(async () => {
   const pgUrl = new URL(db.url);
@@ -32,7 +33,7 @@ beforeAll(async () => {
   redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   pgUrl.port = String(pgProxy.port);
   redisUrl.port = String(redisProxy.port);
-  orm = await createOrm({ databaseUrl: pgUrl.toString(), poolMax: 4 });
+  orm = await createOrm({ databaseUrl: pgUrl.toString(), poolMax: 4, logger: silent });
   producer = createRedis(redisUrl.toString(), 'producer');
   producer.on('error', () => undefined);
   await once(producer, 'ready');
@@ -41,7 +42,7 @@ beforeAll(async () => {
     orm,
     redis: producer,
     queues,
-    logger: createLogger({ service: 'api-test', level: 'silent', pretty: false }),
+    logger: silent,
     settings: {
       rateLimitRequests: 100_000,
       rateLimitWindowSeconds: 60,
@@ -120,6 +121,25 @@ describe('503 unavailable while a dependency is away, and recovery without a res
     ).toBe(204);
   });
 
+  it('/readyz reports Redis away (503) and back (200), naming each dependency; /healthz stays 200', async () => {
+    const ready = async () => {
+      const res = await fetch(`${url}/readyz`);
+      return { status: res.status, body: JSON.parse(await res.text()) };
+    };
+    expect(await ready()).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } },
+    });
+    await redisProxy.cut();
+    expect(await ready()).toEqual({
+      status: 503,
+      body: { status: 'not_ready', checks: { postgres: { ok: true }, redis: { ok: false } } },
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await redisProxy.restore();
+    expect(await eventually(async () => (await ready()).status, 200)).toBe(200);
+  });
+
   it('answers 503 with Retry-After when Postgres is unreachable, then recovers', async () => {
     const list = `/deployments/${seeded.deploymentId}/backups`;
     await pgProxy.cut();
@@ -129,6 +149,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
     expect(Number(res.retryAfter)).toBeGreaterThan(0);
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
+    expect(JSON.parse(await ready.text()).checks).toEqual({ postgres: { ok: false }, redis: { ok: true } });
     await pgProxy.restore();
     expect(await eventually(async () => (await call('GET', list)).status, 200)).toBe(200);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);

@@ -46,7 +46,7 @@ export interface TestApi {
 
 export function useApi(
   settings: Partial<AppDeps['settings']> = {},
-  opts: { logger?: AppDeps['logger'] } = {},
+  opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> = {},
 ): TestApi {
   const db = useTestDatabase();
   const redis = useTestRedis();
@@ -64,6 +64,8 @@ export function useApi(
       orm: db.orm,
       redis: producer,
       queues,
+      bullBoard: opts.bullBoard,
+      metrics: opts.metrics,
       logger:
         opts.logger ??
         createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),

@@ -25,6 +25,8 @@ describe('main.ts', () => {
         REDIS_URL: redis.url,
         QUEUE_PREFIX: redis.prefix,
         LOG_LEVEL: 'info',
+        OPERATOR_USER: 'ops',
+        OPERATOR_PASSWORD: 'correct horse battery',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -46,9 +48,24 @@ describe('main.ts', () => {
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     const unauth = await fetch(`http://127.0.0.1:${port}/deployments/1/backups`);
     expect(unauth.status).toBe(401);
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('backups_http_requests_total{');
+    const board = `http://127.0.0.1:${port}/admin/queues/api/queues`;
+    expect((await fetch(board)).status).toBe(401);
+    const authorization = `Basic ${Buffer.from('ops:correct horse battery').toString('base64')}`;
+    expect((await fetch(board, { headers: { authorization } })).status).toBe(200);
+
+    const started = Date.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
+    // Generous for a loaded machine; SHUTDOWN_TIMEOUT_MS (10 s) is the process's own bound.
+    expect(Date.now() - started).toBeLessThan(20_000);
     expect(code, output).toBe(0);
     expect(output).toContain('stopped');
+    // Every line is one JSON object (no driver or library text in between), and no secret appears.
+    const lines = output.split('\n').filter(Boolean);
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(output).not.toContain('correct horse battery');
   });
 });

@@ -1,14 +1,28 @@
 import type { Orm } from '@backups/shared/db';
+import { checkReadiness } from '@backups/shared/observability';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { ApiApp } from '../routes/route-kit.js';
-import { assertRedisReachable } from '../services/work-signals.js';
 
-/** /healthz: the process is up. /readyz: Postgres and Redis answer (503 otherwise, via onError). */
+const READINESS_TIMEOUT_MS = 1_000;
+
+/**
+ * /healthz: the process is up. /readyz: Postgres and Redis each answer within a
+ * second (200), or not (503); the body says which, without the error text
+ * (this port may face the internet), which goes to the log instead.
+ */
 export function registerHealth(app: ApiApp, deps: { orm: Orm; redis: Redis }): void {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    await deps.orm.em.fork().getConnection().execute('select 1');
-    await assertRedisReachable(deps.redis);
-    return c.json({ status: 'ready' });
+    const readiness = await checkReadiness(
+      { em: () => deps.orm.em.fork() as EntityManager, redis: deps.redis },
+      READINESS_TIMEOUT_MS,
+    );
+    const checks = {
+      postgres: { ok: readiness.checks.postgres?.ok ?? false },
+      redis: { ok: readiness.checks.redis?.ok ?? false },
+    };
+    if (!readiness.ok) c.get('logger').warn({ checks: readiness.checks }, 'not ready');
+    return c.json({ status: readiness.ok ? 'ready' : 'not_ready', checks }, readiness.ok ? 200 : 503);
   });
 }

@@ -1,0 +1,28 @@
+import { parseConfig } from '@backups/shared';
+import { describe, expect, it } from 'vitest';
+import { apiEnvSchema } from './env.js';
+
+describe('API configuration: operator credentials and Bull Board', () => {
+  it('leaves the board off and read-only by default', () => {
+    const env = parseConfig('api', apiEnvSchema, {});
+    expect(env.OPERATOR_USER).toBeUndefined();
+    expect(env.BULL_BOARD_READ_ONLY).toBe(true);
+  });
+  it('takes a user and password together, and read-only can be turned off explicitly', () => {
+    const env = parseConfig('api', apiEnvSchema, {
+      OPERATOR_USER: 'ops',
+      OPERATOR_PASSWORD: 'a long enough secret',
+      BULL_BOARD_READ_ONLY: 'false',
+    });
+    expect(env).toMatchObject({ OPERATOR_USER: 'ops', BULL_BOARD_READ_ONLY: false });
+  });
+  it.each([
+    [{ OPERATOR_USER: 'ops' }, 'OPERATOR_PASSWORD'],
+    [{ OPERATOR_PASSWORD: 'a long enough secret' }, 'OPERATOR_PASSWORD'],
+    [{ OPERATOR_USER: 'ops', OPERATOR_PASSWORD: 'short' }, 'at least 12'],
+    [{ OPERATOR_USER: 'o:ps', OPERATOR_PASSWORD: 'a long enough secret' }, 'OPERATOR_USER'],
+    [{ BULL_BOARD_READ_ONLY: 'maybe' }, 'BULL_BOARD_READ_ONLY'],
+  ])('refuses %o', (source, message) => {
+    expect(() => parseConfig('api', apiEnvSchema, source)).toThrow(message);
+  });
+});

@@ -1,0 +1,36 @@
+import type { JobQueues } from '@backups/shared/jobs';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { HonoAdapter } from '@bull-board/hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { ApiApp } from '../routes/route-kit.js';
+import { type OperatorCredentials, operatorAuth } from './operator-auth.middleware.js';
+
+export const BULL_BOARD_PATH = '/admin/queues';
+
+export interface BullBoardSettings {
+  /** No credentials: the dashboard is not mounted at all (404), never open. */
+  operator: OperatorCredentials | null;
+  /** Read-only refuses retry, clean, add, pause and other job actions (405). */
+  readOnly: boolean;
+}
+
+/**
+ * Bull Board on every queue of this fleet (`operations`, `deletes`,
+ * `maintenance`, under the configured prefix), behind operator Basic auth.
+ * Jobs are only signals (Postgres holds the work), so the board is for seeing
+ * queue health; acting on jobs from it is off unless explicitly enabled.
+ */
+export function registerBullBoard(app: ApiApp, queues: JobQueues, settings: BullBoardSettings): void {
+  if (!settings.operator) return;
+  const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queues.all().map((q) => new BullMQAdapter(q, { readOnlyMode: settings.readOnly })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Backups queues' } },
+  });
+  const auth = operatorAuth(settings.operator);
+  app.use(BULL_BOARD_PATH, auth);
+  app.use(`${BULL_BOARD_PATH}/*`, auth);
+  app.route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
+}
