@@ -45,7 +45,16 @@ export function createLogger(opts: {
   if (opts.pretty) {
     return pino({
       ...options,
-      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+      transport: {
+        target: 'pino-pretty',
+        // One line per entry: the local run interleaves several processes' logs.
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          singleLine: true,
+          ignore: 'pid,hostname,service',
+        },
+      },
     });
   }
   return opts.destination ? pino(options, opts.destination) : pino(options);
