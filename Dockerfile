@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every service; the compose file picks the entry point.
+# One image for every service; docker-compose.yml picks each one's command.
 
 FROM node:20-bookworm-slim AS base
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH TURBO_TELEMETRY_DISABLED=1 \
@@ -7,25 +7,17 @@ ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH TURBO_TELEMETRY_DISABLED=1 \
 RUN npm install -g pnpm@12.4.2
 WORKDIR /app
 
-# Dependencies first, so source edits do not re-run the install.
+# pnpm's Docker recipe: fetch every package from the lockfile alone (cached
+# until the lockfile changes), then install offline from the source tree.
 FROM base AS deps
-COPY pnpm-lock.yaml pnpm-workspace.yaml package.json .npmrc ./
-COPY packages/shared/package.json packages/shared/
-COPY packages/ec2-emulator/package.json packages/ec2-emulator/
-COPY services/api/package.json services/api/
-COPY services/worker/package.json services/worker/
-COPY services/scheduler/package.json services/scheduler/
-RUN pnpm install --frozen-lockfile --prod=false
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+RUN pnpm fetch
+COPY . .
+RUN pnpm install --frozen-lockfile --offline
 
 FROM base AS runtime
 ENV NODE_ENV=production
-COPY --from=deps /app/node_modules ./node_modules
-COPY --from=deps /app/packages/shared/node_modules ./packages/shared/node_modules
-COPY --from=deps /app/packages/ec2-emulator/node_modules ./packages/ec2-emulator/node_modules
-COPY --from=deps /app/services/api/node_modules ./services/api/node_modules
-COPY --from=deps /app/services/worker/node_modules ./services/worker/node_modules
-COPY --from=deps /app/services/scheduler/node_modules ./services/scheduler/node_modules
-COPY . .
+COPY --from=deps /app /app
 USER node
-# Services run their TypeScript through tsx (no separate build output to drift).
+# Services run their TypeScript through tsx: there is no separate build output to drift.
 CMD ["node", "--import", "tsx", "services/api/src/main.ts"]
