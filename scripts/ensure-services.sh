@@ -59,3 +59,11 @@ ensure_pnpm() {
   echo "pnpm: installing 12.4.2"
   npm install -g pnpm@12.4.2 >/dev/null
 }
+
+# The console's tests drive Debian's Chromium headless (never a browser a tool downloads itself).
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return 0; fi
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  echo "chromium: not installed; installing from Debian's packages"
+  apt_install chromium
+}
