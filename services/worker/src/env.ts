@@ -41,6 +41,8 @@ export const workerEnvSchema = z.object({
   EC2_MUTATING_BURST: z.coerce.number().int().min(1).default(20),
   EC2_DESCRIBE_RATE_PER_SEC: z.coerce.number().positive().default(15),
   EC2_DESCRIBE_BURST: z.coerce.number().int().min(1).default(50),
+  /** /metrics, /healthz and /readyz of this process; 0 picks a free port (logged at start). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
   /** Test-only: SIGKILL this process when it reaches the named step. */
   WORKER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
   /** Print EC2 call counts to stdout on exit (benchmark). */

@@ -1,4 +1,5 @@
 import { createLogger } from '@backups/shared';
+import { startOpsServer } from '@backups/shared/observability';
 import { loadWorkerConfig } from './env.js';
 import { startWorkerApp } from './worker-app.js';
 
@@ -9,6 +10,12 @@ const app = await startWorkerApp(config, log).catch((err: unknown) => {
   log.fatal({ err }, 'worker failed to start');
   process.exit(1);
 });
+const ops = await startOpsServer({
+  port: config.METRICS_PORT,
+  registry: app.metrics.registry,
+  readiness: () => app.readiness(),
+});
+log.info({ port: ops.port }, 'metrics and health endpoints listening');
 
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {
@@ -16,6 +23,7 @@ async function shutdown(signal: string): Promise<void> {
   shuttingDown = true;
   log.info({ signal }, 'shutting down');
   await app.stop();
+  await ops.close();
   if (config.WORKER_REPORT_STATS === 'true') {
     process.stdout.write(
       `${JSON.stringify({ ec2Calls: app.ec2.counter.snapshot(), maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
-import { Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
+import { Ec2CallCounter, Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
 import {
   cappedBackoffMs,
   checkHandlers,
@@ -11,6 +11,8 @@ import {
   parsePayload,
   type QueueName,
 } from '@backups/shared/jobs';
+import { checkReadiness, createMetrics, type Metrics, type Readiness } from '@backups/shared/observability';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crashPointFor } from './crash.js';
@@ -25,6 +27,10 @@ export const WORKER_QUEUES: readonly QueueName[] = ['operations', 'deletes'];
 
 export interface WorkerApp {
   ec2: Ec2Regions;
+  /** This process's Prometheus registry and metrics (served by main.ts on METRICS_PORT). */
+  metrics: Metrics;
+  /** Postgres and Redis reachable (for /readyz). */
+  readiness(): Promise<Readiness>;
   /** Stops taking jobs, lets current steps finish (or hands them back), closes connections. */
   stop(): Promise<void>;
 }
@@ -35,9 +41,13 @@ export async function startWorkerApp(
   opts: { operationHandlers?: OperationHandlers; orm?: Orm } = {},
 ): Promise<WorkerApp> {
   const orm =
-    opts.orm ?? (await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }));
+    opts.orm ??
+    (await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, logger: log }));
   const redis: Redis = createRedis(config.REDIS_URL, 'worker');
+  const metrics = createMetrics('worker');
   const ec2 = new Ec2Regions({
+    // Throttled calls included: they are the early sign of an exhausted fleet budget.
+    counter: new Ec2CallCounter((action, outcome) => metrics.ec2Calls.inc({ action, outcome })),
     endpoint: config.AWS_ENDPOINT_URL_EC2,
     credentials:
       config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
@@ -58,8 +68,19 @@ export async function startWorkerApp(
     workerId: `${hostname()}:${process.pid}`,
     crashPoint: crashPointFor(config.WORKER_CRASH_AT),
     stopping: () => stopping,
+    onFinished: (kind: string, outcome: string, seconds: number) =>
+      metrics.operationDuration.observe({ kind, outcome }, seconds),
   };
-  const handlers: JobHandler[] = [operationDriveJob(driveDeps), backupDeleteJob({ orm, ec2, log })];
+  const handlers: JobHandler[] = [
+    operationDriveJob(driveDeps),
+    backupDeleteJob({
+      orm,
+      ec2,
+      log,
+      onFinished: (outcome, seconds) =>
+        metrics.operationDuration.observe({ kind: 'delete', outcome }, seconds),
+    }),
+  ];
   const problems = checkHandlers(handlers, WORKER_QUEUES);
   if (problems.length > 0) throw new Error(`refusing to start: ${problems.join('; ')}`);
 
@@ -96,6 +117,8 @@ export async function startWorkerApp(
 
   return {
     ec2,
+    metrics,
+    readiness: () => checkReadiness({ em: () => orm.em.fork() as EntityManager, redis }),
     async stop() {
       stopping = true;
       const graceful = Promise.all(workers.map((w) => w.close()));

@@ -8,12 +8,16 @@ export interface Ec2CallCount {
 
 /**
  * EC2 calls made by this process, by action and outcome. Kept in-process and
- * cheap; the metrics endpoint turns `snapshot()` into a Prometheus counter.
+ * cheap; the worker also mirrors each call into `backups_ec2_calls_total`.
  */
 export class Ec2CallCounter {
   private readonly counts = new Map<string, Ec2CallCount>();
 
+  /** `onRecord` sees every call as it is counted (the worker feeds its Prometheus counter with it). */
+  constructor(private readonly onRecord?: (action: string, outcome: Ec2CallOutcome) => void) {}
+
   record(action: string, outcome: Ec2CallOutcome): void {
+    this.onRecord?.(action, outcome);
     const key = `${action}\u0000${outcome}`;
     const entry = this.counts.get(key);
     if (entry) entry.count += 1;

@@ -6,16 +6,29 @@ import { deleteBackup } from '../delete/delete-backup.js';
 import type { Em } from '../operations/sql.js';
 import { continueLater } from './continuation.js';
 
-export const backupDeleteJob = (deps: { orm: Orm; ec2: Ec2Regions; log: Logger }) =>
+export interface BackupDeleteDeps {
+  orm: Orm;
+  ec2: Ec2Regions;
+  log: Logger;
+  /** Told when a delete ends: done, or failed on its last attempt (seconds of this run). */
+  onFinished?: (outcome: 'succeeded' | 'failed', seconds: number) => void;
+}
+
+export const backupDeleteJob = (deps: BackupDeleteDeps) =>
   defineJobHandler('backup.delete', async (payload, job, token) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      await deleteBackup(
+      const outcome = await deleteBackup(
         { em: deps.orm.em.fork() as Em, ec2: deps.ec2, log: deps.log },
         BigInt(payload.backupId),
       );
+      if (outcome === 'deleted') deps.onFinished?.('succeeded', seconds());
     } catch (err) {
       // Throttled: come back later without spending one of the job's attempts.
       if (err instanceof Ec2WaitError) await continueLater(job, token, err.retryAfterMs);
+      // The last attempt: the backup stays `deleting` until the reconciler re-sends it.
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) deps.onFinished?.('failed', seconds());
       throw err;
     }
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@backups/shared';
+import type { Logger, OperationKind } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
 import type { CrashPoint } from '../env.js';
@@ -20,6 +20,8 @@ export interface DriveDeps {
   crashPoint: (point: CrashPoint) => void;
   /** Checked between steps: when shutting down, hand the operation back instead of taking another step. */
   stopping: () => boolean;
+  /** Told of every operation this process closes (the worker observes backups_operation_duration_seconds). */
+  onFinished?: (kind: OperationKind, outcome: 'succeeded' | 'failed', seconds: number) => void;
 }
 
 export type DriveOutcome = { kind: 'idle' } | { kind: 'later'; delayMs: number };
@@ -105,9 +107,11 @@ async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepRes
       }
       if (result.kind === 'done') {
         await keeper.stop();
-        if (!(await finishOperation(em.fork() as Em, lease, result.outcome, result.error))) return 'lost';
+        const seconds = await finishOperation(em.fork() as Em, lease, result.outcome, result.error);
+        if (seconds === null) return 'lost';
         handedBack = true;
-        log.info({ outcome: result.outcome, error: result.error }, 'operation finished');
+        deps.onFinished?.(lease.kind, result.outcome, seconds);
+        log.info({ outcome: result.outcome, error: result.error, seconds }, 'operation finished');
         return result;
       }
       if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {

@@ -132,19 +132,24 @@ export async function releaseLease(em: Em, lease: Lease): Promise<void> {
   );
 }
 
-/** Closes the operation; the next one of the deployment becomes the head. */
+/**
+ * Closes the operation; the next one of the deployment becomes the head.
+ * Returns how long it ran (first start to end, in seconds), or null when the
+ * lease was no longer ours and nothing was written.
+ */
 export async function finishOperation(
   em: Em,
   lease: Lease,
   outcome: 'succeeded' | 'failed',
   error: string | null,
-): Promise<boolean> {
-  const n = await run(
+): Promise<number | null> {
+  const [closed] = await rows<{ seconds: string }>(
     em,
     `update operations
         set status = ?, error = ?, finished_at = now(), lease_owner = null, lease_expires_at = null
-      where id = ? and fence = ? and status = 'running'`,
+      where id = ? and fence = ? and status = 'running'
+      returning extract(epoch from finished_at - coalesce(started_at, finished_at))::text as seconds`,
     [outcome, error, lease.opId.toString(), lease.fence.toString()],
   );
-  return n === 1;
+  return closed ? Number(closed.seconds) : null;
 }

@@ -57,7 +57,7 @@ export function useTestFleet(opts: { timeScale?: number } = {}): TestFleet {
       const app = await startWorkerApp(config, log);
       apps.push(app);
       return {
-        ec2: app.ec2,
+        ...app,
         stop: async () => {
           apps.splice(apps.indexOf(app), 1);
           await app.stop();

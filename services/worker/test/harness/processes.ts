@@ -43,6 +43,8 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
     EC2_DESCRIBE_RATE_PER_SEC: '1000',
     EC2_DESCRIBE_BURST: '1000',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Several workers run side by side: each takes a free port for its ops endpoints.
+    METRICS_PORT: '0',
     ...extra,
   };
 }

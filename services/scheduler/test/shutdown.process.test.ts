@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { type RunningEc2Emulator, startEc2Emulator } from '@backups/ec2-emulator';
+import { JobQueues } from '@backups/shared/jobs';
+import { sampleValue, scrape, seedDeployment, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The scheduler as a real OS process (node --import tsx src/main.ts): SIGTERM
+// ends it cleanly in bounded time, and the job schedulers it upserted live in
+// Redis, so a restarted process picks them up again (seen through the
+// reconciler re-driving an operation Postgres holds as queued).
+
+const db = useTestDatabase();
+const redis = useTestRedis();
+const SCHEDULER_DIR = fileURLToPath(new URL('..', import.meta.url));
+let emu: RunningEc2Emulator;
+let queues: JobQueues;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  emu = await startEc2Emulator({ port: 0, region: 'us-west-1', timeScale: 0.001 });
+  queues = new JobQueues(redis.connection(), redis.prefix);
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await queues?.close();
+  await emu?.stop();
+});
+
+interface SchedulerProcess {
+  child: ChildProcess;
+  output(): string;
+  metricsUrl: string;
+}
+
+async function startScheduler(): Promise<SchedulerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SCHEDULER_DIR,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      AWS_REGION: 'us-west-1',
+      AWS_ENDPOINT_URL_EC2: emu.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      RECONCILE_EVERY_MS: '300',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const port = await waitFor('the metrics port in the log', 30_000, async () => {
+    if (child.exitCode !== null) throw new Error(`scheduler exited: ${out}`);
+    return out.match(/"port":(\d+).*metrics and health endpoints listening/)?.[1];
+  });
+  return { child, output: () => out, metricsUrl: `http://127.0.0.1:${port}` };
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What the API commits for a backup request, without sending the signal (as if Redis had lost it). */
+async function queueBackupWithoutSignal(): Promise<string> {
+  const em = db.orm.em.fork() as EntityManager;
+  const { deploymentId } = await seedDeployment(em);
+  const d = deploymentId.toString();
+  await em.getConnection().execute(
+    `with b as (insert into backups (deployment_id, name, backup_type, status, region)
+                values (?, 'nightly', 'manual', 'pending', 'us-west-1') returning id)
+     insert into operations (deployment_id, kind, backup_id) select ?, 'backup', id from b`,
+    [d, d],
+  );
+  return d;
+}
+
+/** Waits for the reconciler to have sent `operation.drive` for the deployment (no worker consumes it here). */
+function driveSignalled(deploymentId: string): Promise<true> {
+  return waitFor(`operation.drive for deployment ${deploymentId}`, 15_000, async () => {
+    const jobs = await queues.queue('operations').getJobs(['waiting', 'prioritized', 'delayed']);
+    return jobs.some((j) => j.name === 'operation.drive' && j.data.deploymentId === deploymentId)
+      ? true
+      : undefined;
+  });
+}
+
+async function sigterm(p: SchedulerProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  p.child.kill('SIGTERM');
+  const [code] = (await once(p.child, 'exit')) as [number | null];
+  return { code, ms: Date.now() - started };
+}
+
+const maintenanceSchedulerIds = async () =>
+  (await queues.queue('maintenance').getJobSchedulers())
+    .map((s) => s.key)
+    .filter((k) => k.startsWith('maintenance-'))
+    .sort();
+
+describe('scheduler process', () => {
+  it('exits 0 on SIGTERM in bounded time, and a restarted process resumes its job schedulers', async () => {
+    const first = await startScheduler();
+    expect((await fetch(`${first.metricsUrl}/readyz`)).status).toBe(200);
+    const lost = await queueBackupWithoutSignal();
+    expect(await driveSignalled(lost)).toBe(true);
+    const samples = await scrape(`${first.metricsUrl}/metrics`);
+    expect(sampleValue(samples, 'backups_reconciler_repairs_total', { kind: 'operation' })).toBeGreaterThan(
+      0,
+    );
+    expect(sampleValue(samples, 'backups_backups', { type: 'manual', status: 'pending' })).toBe(1);
+    const schedulers = await maintenanceSchedulerIds();
+    expect(schedulers).toEqual(['maintenance-cleanup', 'maintenance-expire', 'maintenance-reconcile']);
+
+    const stopped = await sigterm(first);
+    expect(stopped.code, first.output()).toBe(0);
+    // Generous for a loaded machine; SHUTDOWN_TIMEOUT_MS (20 s by default) is the process's own bound.
+    expect(stopped.ms).toBeLessThan(20_000);
+    expect(first.output()).toContain('"msg":"stopped"');
+    for (const line of first.output().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line), line).not.toThrow();
+    await expect(fetch(`${first.metricsUrl}/healthz`)).rejects.toThrow();
+
+    // The schedulers outlive the process (they are in Redis); while none runs, nothing fires.
+    expect(await maintenanceSchedulerIds()).toEqual(schedulers);
+    await queues.queue('operations').obliterate({ force: true });
+    const lostWhileDown = await queueBackupWithoutSignal();
+
+    const second = await startScheduler();
+    expect(await driveSignalled(lostWhileDown)).toBe(true);
+    expect(await driveSignalled(lost)).toBe(true);
+    // Restarting upserts the same ids: still one scheduler per maintenance job.
+    expect(await maintenanceSchedulerIds()).toEqual(schedulers);
+    const again = await sigterm(second);
+    expect(again.code, second.output()).toBe(0);
+    expect(again.ms).toBeLessThan(20_000);
+  });
+});
