@@ -13,6 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
 import { authenticate, authorize } from './auth/authenticate.middleware.js';
+import { registerConsole } from './console/console.route.js';
 import { registerDocs } from './docs/docs.route.js';
 import { ApiError } from './errors/codes.js';
 import { notFound, onError } from './errors/on-error.js';
@@ -100,5 +101,6 @@ export function createApp(deps: AppDeps): ApiApp {
   registerMetrics(app, metrics);
   registerBullBoard(app, deps.queues, deps.bullBoard ?? { operator: null, readOnly: true });
   registerDocs(app);
+  registerConsole(app);
   return app;
 }

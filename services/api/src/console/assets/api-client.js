@@ -1,0 +1,87 @@
+import { idText, parseLosslessJson } from './int64-json.js';
+
+// The REST API as the page uses it. Same origin, so the key travels only in
+// the ld-api-key header; ids stay decimal strings end to end.
+
+export class ApiFailure extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details ?? [];
+  }
+}
+
+function normaliseBackup(raw) {
+  return {
+    ...raw,
+    id: idText(raw.id),
+    deployment_id: idText(raw.deployment_id),
+    node_id: raw.node_id === null ? null : idText(raw.node_id),
+  };
+}
+
+function normaliseRestore(raw) {
+  return { ...raw, id: idText(raw.id), backup_id: idText(raw.backup_id) };
+}
+
+export function createApiClient(deploymentId, getKey) {
+  const base = `/deployments/${encodeURIComponent(deploymentId)}`;
+
+  async function call(method, path, body) {
+    const headers = { 'ld-api-key': getKey() ?? '', accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      throw new ApiFailure(
+        0,
+        'network',
+        'Cannot reach the API. Check your connection; the page keeps retrying.',
+      );
+    }
+    const text = await response.text();
+    let json;
+    try {
+      json = text ? parseLosslessJson(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const error = json && typeof json === 'object' ? json.error : undefined;
+      const requestId = error?.request_id ?? response.headers.get('x-request-id');
+      throw new ApiFailure(
+        response.status,
+        error?.code ?? 'http_error',
+        error?.message ?? `The API answered ${response.status}${requestId ? ` (request ${requestId})` : ''}.`,
+        Array.isArray(error?.details) ? error.details : [],
+      );
+    }
+    return json;
+  }
+
+  return {
+    async listBackups() {
+      return (await call('GET', '/backups')).map(normaliseBackup);
+    },
+    async listRestores() {
+      return (await call('GET', '/restores')).map(normaliseRestore);
+    },
+    createBackup(body) {
+      return call('POST', '/backups', body);
+    },
+    deleteBackup(backupId) {
+      return call('DELETE', `/backups/${encodeURIComponent(backupId)}`);
+    },
+    restoreBackup(backupId) {
+      return call('POST', `/backups/${encodeURIComponent(backupId)}/restore`);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// <dialog> helpers: showModal traps focus and Escape cancels; these add the
+// focus return to the button that opened the dialog and error display.
+
+const openers = new WeakMap();
+
+/** Opens a modal dialog, focusing `focusTarget` (or its autofocus element). */
+export function openDialog(dialog, opener, focusTarget) {
+  openers.set(dialog, opener);
+  clearErrors(dialog);
+  dialog.showModal();
+  focusTarget?.focus();
+}
+
+export function closeDialog(dialog) {
+  if (dialog.open) dialog.close();
+}
+
+/** Cancel buttons close; on close, focus goes back to the opener or, if it is gone, to `fallback`. */
+export function wireDialog(dialog, fallback) {
+  for (const button of dialog.querySelectorAll('[data-close]')) {
+    button.addEventListener('click', () => closeDialog(dialog));
+  }
+  dialog.addEventListener('close', () => {
+    const opener = openers.get(dialog);
+    openers.delete(dialog);
+    const target = opener?.isConnected && !opener.disabled ? opener : fallback();
+    target?.focus();
+  });
+}
+
+/** Marks the form busy so a double click cannot submit twice. */
+export function setBusy(dialog, busy) {
+  for (const button of dialog.querySelectorAll('button')) button.disabled = busy;
+  dialog.setAttribute('aria-busy', String(busy));
+}
+
+export function showAlert(element, message) {
+  element.textContent = message;
+  element.hidden = !message;
+}
+
+export function showFieldError(input, element, message) {
+  element.textContent = message;
+  if (message) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+function clearErrors(dialog) {
+  for (const el of dialog.querySelectorAll('.field-error')) el.textContent = '';
+  for (const el of dialog.querySelectorAll('.alert')) showAlert(el, '');
+  for (const el of dialog.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  setBusy(dialog, false);
+}
