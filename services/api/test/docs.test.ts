@@ -29,12 +29,17 @@ describe('OpenAPI document, reference page, health', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/deployments/{deployment_id}/backup-schedule',
       '/deployments/{deployment_id}/backups',
       '/deployments/{deployment_id}/backups/{backup_id}',
       '/deployments/{deployment_id}/backups/{backup_id}/restore',
       '/deployments/{deployment_id}/restores',
       '/deployments/{deployment_id}/restores/{restore_id}',
+      '/deployments/{deployment_id}/upgrade',
+      '/deployments/{deployment_id}/upgrades/{upgrade_id}',
     ]);
+    const schedule = doc.paths['/deployments/{deployment_id}/backup-schedule'];
+    expect(Object.keys(schedule ?? {}).sort()).toEqual(['delete', 'get', 'put']);
     const backups = doc.paths['/deployments/{deployment_id}/backups'];
     expect(Object.keys(backups ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(backups?.post?.responses ?? {})).toContain('204');

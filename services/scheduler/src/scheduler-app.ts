@@ -34,7 +34,11 @@ export interface SchedulerApp {
 }
 
 export async function startSchedulerApp(config: SchedulerConfig, log: Logger): Promise<SchedulerApp> {
-  const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+  const orm = await createOrm({
+    databaseUrl: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    logger: log,
+  });
   const redis = createRedis(config.REDIS_URL, 'worker');
   const queues = new JobQueues(redis, config.QUEUE_PREFIX);
   const metrics = createMetrics('scheduler');
