@@ -41,7 +41,7 @@ const el = {
   deleteError: $('delete-error'),
   restoreDialog: $('restore-dialog'),
   restoreForm: $('restore-form'),
-  restoreDialogText: $('restore-text'),
+  restoreDialogText: $('restore-dialog-text'),
   restoreError: $('restore-error'),
 };
 

@@ -1,0 +1,343 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Seeded, seedBackup, seedTenant, useApi } from './harness.js';
+
+// The Console's Backups tab in a real headless Chromium (Debian's, never one a
+// tool downloads) against the real app, Postgres and Redis.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+const WARNING =
+  'Restoring a backup replaces the current storage volumes. Any data written after the backup was created will be lost. Consider creating a new backup before restoring.';
+
+const api = useApi();
+let context: BrowserContext;
+let userDataDir: string;
+const pages: Page[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" or point CHROMIUM_PATH at one.`,
+    );
+  }
+  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
+  // A persistent context is how Playwright takes a --user-data-dir: a fresh one per file.
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: FLAGS,
+    headless: true,
+    locale: 'en-GB',
+    timezoneId: 'Europe/Warsaw',
+    viewport: { width: 1200, height: 800 },
+  });
+});
+
+afterEach(async () => {
+  while (pages.length > 0) await pages.pop()?.close();
+  // CSP violations and uncaught errors show up here; the page must have none.
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** A new tab (fresh sessionStorage) signed in to the deployment's Backups tab. */
+async function openConsole(seeded: Seeded, opts: { signIn?: boolean } = {}): Promise<Page> {
+  const page = await context.newPage();
+  pages.push(page);
+  page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/status of 40\d/.test(msg.text()))
+      pageErrors.push(`console: ${msg.text()}`);
+  });
+  await page.goto(`${api.url}/console/deployments/${seeded.deploymentId}`);
+  if (opts.signIn ?? true) {
+    await page.getByLabel('API key', { exact: true }).fill(seeded.key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#loading-state').waitFor({ state: 'hidden' });
+  }
+  return page;
+}
+
+/** Evaluates an expression in the page (a string: this project's TS has no DOM types). */
+const inPage = (page: Page, expression: string): Promise<unknown> => page.evaluate(expression);
+
+const row = (page: Page, id: bigint): Locator => page.locator(`tr[data-backup-id="${id}"]`);
+
+async function waitForText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+}
+
+async function backupRow(em: EntityManager, id: bigint) {
+  const [found] = await em.execute<Array<{ status: string; name: string; expires_at: string | Date | null }>>(
+    'select status, name, expires_at from backups where id = ?',
+    [id],
+  );
+  return found;
+}
+
+describe('Console Backups tab', () => {
+  it('asks for the key, then lists backups with status, size and local creation time', async () => {
+    const seeded = await seedTenant(api.em());
+    const completed = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    const pending = await seedBackup(api.em(), seeded.deploymentId, { status: 'pending' });
+    const running = await seedBackup(api.em(), seeded.deploymentId, { status: 'in_progress' });
+    const failed = await seedBackup(api.em(), seeded.deploymentId, {
+      status: 'failed',
+      failureReason: 'boom',
+    });
+    // Data is text, never markup.
+    await api
+      .em()
+      .execute("update backups set name = '<img src=x onerror=alert(1)>' where id = ?", [completed]);
+
+    const page = await openConsole(seeded, { signIn: false });
+    await page.getByLabel('API key', { exact: true }).fill('ld_wrong_key');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('#key-error').textContent()).toMatch(/key/i);
+    expect(await page.getByLabel('API key', { exact: true }).isVisible()).toBe(true);
+
+    await page.getByLabel('API key', { exact: true }).fill(seeded.key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForText(row(page, running), 'In Progress');
+    expect(await page.locator('tbody tr').count()).toBe(4);
+    expect(await row(page, pending).locator('.badge').textContent()).toBe('Pending');
+    expect(await row(page, failed).locator('.badge').textContent()).toBe('Failed');
+    expect(await row(page, failed).textContent()).toContain('Failed: boom');
+    const done = row(page, completed);
+    expect(await done.locator('.badge').textContent()).toBe('Completed');
+    expect(await done.locator('td.name strong').textContent()).toBe('<img src=x onerror=alert(1)>');
+    expect(await page.locator('tbody img').count()).toBe(0);
+    expect(await done.locator('td.size').textContent()).toBe('50 GiB');
+    expect(await done.locator('td.expires').textContent()).toBe('Never');
+    expect(await page.locator('#restore-panel').isVisible()).toBe(false);
+    expect(await page.locator('#page-error').isVisible()).toBe(false);
+    const createdIso = await done.locator('td.created').getAttribute('title');
+    const localCreated = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+      createdIso ?? '',
+    );
+    expect(await done.locator('td.created').textContent()).toBe(localCreated);
+    expect(localCreated).toMatch(/\d{4}/);
+
+    // The key is in this tab's sessionStorage only.
+    expect(page.url()).not.toContain(seeded.key);
+    expect(await inPage(page, "sessionStorage.getItem('ld-console-api-key')")).toBe(seeded.key);
+    expect(await inPage(page, 'localStorage.length')).toBe(0);
+  });
+
+  it('shows the empty state, then creates a backup from the dialog with API errors inline', async () => {
+    const seeded = await seedTenant(api.em());
+    const page = await openConsole(seeded);
+    expect(await page.locator('#empty-state').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Create Backup' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create Backup' });
+    await dialog.waitFor();
+    expect(await inPage(page, 'document.activeElement?.id')).toBe('backup-name');
+    await dialog.getByLabel('Name', { exact: true }).fill('before-migration');
+    await dialog.getByLabel(/Expiry in days/).fill('5000');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await waitForText(page.locator('#expiry-error'), '3650');
+    expect(await dialog.getByLabel(/Expiry in days/).getAttribute('aria-invalid')).toBe('true');
+
+    await dialog.getByLabel(/Expiry in days/).fill('30');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(page.locator('tbody tr'), 'before-migration');
+    const newRow = page.locator('tbody tr', { hasText: 'before-migration' });
+    expect(await newRow.locator('.badge').textContent()).toBe('Pending');
+    expect(await newRow.getByRole('button', { name: /Delete/ }).isDisabled()).toBe(true);
+    expect(await newRow.getByRole('button', { name: /Restore/ }).isDisabled()).toBe(true);
+    // Focus goes back to the button that opened the dialog.
+    expect(await inPage(page, 'document.activeElement?.id')).toBe('create-button');
+
+    const id = BigInt((await newRow.getAttribute('data-backup-id')) ?? '0');
+    const stored = await backupRow(api.em(), id);
+    expect(stored?.status).toBe('pending');
+    const days = (new Date(String(stored?.expires_at)).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    const [op] = await api
+      .em()
+      .execute<Array<{ kind: string }>>('select kind from operations where backup_id = ?', [id]);
+    expect(op?.kind).toBe('backup');
+  });
+
+  it('deletes a completed backup after confirming; pending and in-progress ones cannot be deleted', async () => {
+    const seeded = await seedTenant(api.em());
+    const completed = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    const pending = await seedBackup(api.em(), seeded.deploymentId, { status: 'pending' });
+    const running = await seedBackup(api.em(), seeded.deploymentId, { status: 'in_progress' });
+    const page = await openConsole(seeded);
+    await row(page, running).waitFor();
+    expect(
+      await row(page, pending)
+        .getByRole('button', { name: /Delete/ })
+        .isDisabled(),
+    ).toBe(true);
+    expect(
+      await row(page, running)
+        .getByRole('button', { name: /Delete/ })
+        .isDisabled(),
+    ).toBe(true);
+
+    // Cancelling changes nothing, and Escape works too.
+    await row(page, completed)
+      .getByRole('button', { name: /Delete/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Delete backup' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await backupRow(api.em(), completed))?.status).toBe('completed');
+
+    await row(page, completed)
+      .getByRole('button', { name: /Delete/ })
+      .click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(row(page, completed).locator('.badge'), 'Deleting');
+    expect(
+      await row(page, completed)
+        .getByRole('button', { name: /Delete/ })
+        .isDisabled(),
+    ).toBe(true);
+    expect((await backupRow(api.em(), completed))?.status).toBe('deleting');
+  });
+
+  it('restores after a confirmation that warns in the seed words, and shows the restore', async () => {
+    const seeded = await seedTenant(api.em());
+    const completed = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    const failed = await seedBackup(api.em(), seeded.deploymentId, { status: 'failed' });
+    const page = await openConsole(seeded);
+    await row(page, failed).waitFor();
+    expect(
+      await row(page, failed)
+        .getByRole('button', { name: /Restore/ })
+        .isDisabled(),
+    ).toBe(true);
+
+    const restoreButton = row(page, completed).getByRole('button', { name: /Restore/ });
+    await restoreButton.click();
+    const dialog = page.getByRole('dialog', { name: 'Restore backup' });
+    await dialog.waitFor();
+    if (process.env.CONSOLE_SCREENSHOT)
+      await page.screenshot({ path: `${process.env.CONSOLE_SCREENSHOT}-restore.png` });
+    const warning = (await dialog.locator('#restore-warning').textContent())?.replace(/\s+/g, ' ').trim();
+    expect(warning).toBe(WARNING);
+    expect(await dialog.locator('#restore-dialog-text').textContent()).toMatch(
+      /from backup “seeded”, created .*2\d{3}/,
+    );
+    // Ids are unique, so every label and description points at one element.
+    const duplicateIds = await inPage(
+      page,
+      "[...document.querySelectorAll('[id]')].map((e) => e.id).filter((id, i, all) => all.indexOf(id) !== i)",
+    );
+    expect(duplicateIds).toEqual([]);
+    // The safe choice has focus; Cancel returns focus to the row's button.
+    expect(await inPage(page, 'document.activeElement?.textContent')).toBe('Cancel');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await inPage(page, "document.activeElement?.getAttribute('aria-label')")).toBe('Restore seeded');
+    expect(await api.em().execute('select id from restores where backup_id = ?', [completed])).toHaveLength(
+      0,
+    );
+
+    await restoreButton.click();
+    await dialog.getByRole('button', { name: 'Restore' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await waitForText(page.locator('#restore-panel'), 'queued');
+    expect(await page.locator('#restore-badge').textContent()).toBe('Pending');
+    expect(await restoreButton.isDisabled()).toBe(true);
+    const restores = await api.request('GET', `/deployments/${seeded.deploymentId}/restores`, {
+      key: seeded.key,
+    });
+    expect(restores.json, restores.text).toMatchObject([{ backup_id: Number(completed), status: 'pending' }]);
+
+    // Progress follows the database without a reload.
+    await api
+      .em()
+      .execute(
+        "update restores set status = 'in_progress', step = 'detach_volumes', started_at = now() where backup_id = ?",
+        [completed],
+      );
+    await waitForText(page.locator('#restore-panel'), 'detach volumes');
+    expect(await page.locator('#restore-badge').textContent()).toBe('In Progress');
+  });
+
+  it('updates statuses live while work runs, without a reload', async () => {
+    const seeded = await seedTenant(api.em());
+    const pending = await seedBackup(api.em(), seeded.deploymentId, { status: 'pending' });
+    const page = await openConsole(seeded);
+    await waitForText(row(page, pending).locator('.badge'), 'Pending');
+    await inPage(page, 'window.marker = true');
+
+    await api
+      .em()
+      .execute("update backups set status = 'in_progress', started_at = now() where id = ?", [pending]);
+    await waitForText(row(page, pending).locator('.badge'), 'In Progress');
+    await api
+      .em()
+      .execute(
+        "update backups set status = 'completed', completed_at = now(), size_bytes = 161061273600 where id = ?",
+        [pending],
+      );
+    await waitForText(row(page, pending).locator('.badge'), 'Completed');
+    expect(await row(page, pending).locator('td.size').textContent()).toBe('150 GiB');
+    expect(
+      await row(page, pending)
+        .getByRole('button', { name: /Delete/ })
+        .isDisabled(),
+    ).toBe(false);
+    // Same document all along.
+    expect(await inPage(page, 'window.marker')).toBe(true);
+  });
+
+  it('works end to end for int64 ids beyond 2^53', async () => {
+    const deploymentId = 611298765432109056n;
+    const bigBackupId = 611298765432109999n;
+    const seeded = await seedTenant(api.em(), { deploymentId });
+    const seededBackup = await seedBackup(api.em(), deploymentId, { status: 'completed' });
+    await api.em().execute('update backups set id = ? where id = ?', [bigBackupId, seededBackup]);
+
+    const page = await openConsole(seeded);
+    expect(await page.locator('#deployment-id').textContent()).toBe('611298765432109056');
+    await row(page, bigBackupId).waitFor();
+
+    await page.getByRole('button', { name: 'Create Backup' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('big-id');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await waitForText(page.locator('tbody tr'), 'big-id');
+    const [created] = await api
+      .em()
+      .execute<Array<{ deployment_id: string }>>("select deployment_id from backups where name = 'big-id'");
+    expect(String(created?.deployment_id)).toBe('611298765432109056');
+
+    await row(page, bigBackupId)
+      .getByRole('button', { name: /Delete/ })
+      .click();
+    await page.getByRole('dialog', { name: 'Delete backup' }).getByRole('button', { name: 'Delete' }).click();
+    await waitForText(row(page, bigBackupId).locator('.badge'), 'Deleting');
+    expect((await backupRow(api.em(), bigBackupId))?.status).toBe('deleting');
+    if (process.env.CONSOLE_SCREENSHOT)
+      await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
+  });
+});
