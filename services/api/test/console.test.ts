@@ -79,6 +79,15 @@ async function openConsole(seeded: Seeded, opts: { signIn?: boolean } = {}): Pro
 /** Evaluates an expression in the page (a string: this project's TS has no DOM types). */
 const inPage = (page: Page, expression: string): Promise<unknown> => page.evaluate(expression);
 
+/** Headless tabs are always visible; this makes the page see itself hidden or shown. */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await inPage(
+    page,
+    `Object.defineProperty(document, 'hidden', { value: ${hidden}, configurable: true });
+     document.dispatchEvent(new Event('visibilitychange'))`,
+  );
+}
+
 const row = (page: Page, id: bigint): Locator => page.locator(`tr[data-backup-id="${id}"]`);
 
 async function waitForText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
@@ -149,7 +158,9 @@ describe('Console Backups tab', () => {
     const page = await openConsole(seeded);
     expect(await page.locator('#empty-state').isVisible()).toBe(true);
 
-    await page.getByRole('button', { name: 'Create Backup' }).click();
+    // Signing in leaves focus on Create Backup; the keyboard opens it.
+    expect(await inPage(page, 'document.activeElement?.id')).toBe('create-button');
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Create Backup' });
     await dialog.waitFor();
     expect(await inPage(page, 'document.activeElement?.id')).toBe('backup-name');
@@ -283,17 +294,29 @@ describe('Console Backups tab', () => {
     expect(await page.locator('#restore-badge').textContent()).toBe('In Progress');
   });
 
-  it('updates statuses live while work runs, without a reload', async () => {
+  it('updates statuses live while work runs, and stops polling while the tab is hidden', async () => {
     const seeded = await seedTenant(api.em());
     const pending = await seedBackup(api.em(), seeded.deploymentId, { status: 'pending' });
     const page = await openConsole(seeded);
     await waitForText(row(page, pending).locator('.badge'), 'Pending');
     await inPage(page, 'window.marker = true');
 
+    // Hidden tab: no polling, even with work running.
+    let apiCalls = 0;
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname.startsWith('/deployments/')) apiCalls += 1;
+    });
+    await setHidden(page, true);
     await api
       .em()
       .execute("update backups set status = 'in_progress', started_at = now() where id = ?", [pending]);
-    await waitForText(row(page, pending).locator('.badge'), 'In Progress');
+    await page.waitForTimeout(3_500);
+    expect(apiCalls).toBe(0);
+    expect(await row(page, pending).locator('.badge').textContent()).toBe('Pending');
+    // Visible again: refreshed at once.
+    await setHidden(page, false);
+    await waitForText(row(page, pending).locator('.badge'), 'In Progress', 1_500);
+
     await api
       .em()
       .execute(
@@ -309,6 +332,27 @@ describe('Console Backups tab', () => {
     ).toBe(false);
     // Same document all along.
     expect(await inPage(page, 'window.marker')).toBe(true);
+  });
+
+  it('shows API errors with their message, and a revoked key goes back to the prompt', async () => {
+    const seeded = await seedTenant(api.em());
+    const other = await seedTenant(api.em());
+    // Another tenant's deployment is simply not found.
+    const page = await openConsole({ ...seeded, deploymentId: other.deploymentId });
+    await waitForText(page.locator('#page-error'), 'not found');
+    expect(await page.locator('tbody tr').count()).toBe(0);
+
+    const own = await openConsole(seeded);
+    await own.locator('#empty-state').waitFor();
+    await api.em().execute('update api_keys set revoked_at = now() where tenant_id = ?', [seeded.tenantId]);
+    await own.getByRole('button', { name: 'Create Backup' }).click();
+    await own.getByLabel('Name', { exact: true }).fill('after-revoke');
+    await own.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await own.getByRole('dialog').waitFor({ state: 'hidden' });
+    await own.getByLabel('API key', { exact: true }).waitFor();
+    expect(await inPage(own, 'document.activeElement?.id')).toBe('key-input');
+    expect(await own.locator('#key-error').textContent()).toMatch(/key/i);
+    expect(await inPage(own, "sessionStorage.getItem('ld-console-api-key')")).toBeNull();
   });
 
   it('works end to end for int64 ids beyond 2^53', async () => {

@@ -47,10 +47,20 @@ const el = {
 
 const deploymentId = decodeURIComponent(location.pathname.split('/')[3] ?? '');
 const api = createApiClient(deploymentId, () => sessionStorage.getItem(KEY_STORAGE));
-const state = { backups: [], restores: [], loaded: false, timer: undefined, loading: false, target: null };
+const state = {
+  backups: [],
+  restores: [],
+  loaded: false,
+  timer: undefined,
+  loading: false,
+  again: false,
+  target: null,
+};
 
 function showKeyPrompt(message) {
   stopPolling();
+  // A rejected key can surface inside a dialog; the prompt must not sit behind it.
+  for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) closeDialog(dialog);
   sessionStorage.removeItem(KEY_STORAGE);
   el.backupsSection.hidden = true;
   el.changeKey.hidden = true;
@@ -87,8 +97,13 @@ function handleFailure(error, alertElement) {
 }
 
 async function refresh() {
-  if (state.loading) return;
+  // A poll already in flight may have read before the user's change: go again once it lands.
+  if (state.loading) {
+    state.again = true;
+    return;
+  }
   state.loading = true;
+  state.again = false;
   try {
     const [backups, restores] = await Promise.all([api.listBackups(), api.listRestores()]);
     state.backups = backups;
@@ -101,7 +116,8 @@ async function refresh() {
     el.loading.hidden = true;
   } finally {
     state.loading = false;
-    schedule();
+    if (state.again && sessionStorage.getItem(KEY_STORAGE)) refresh();
+    else schedule();
   }
 }
 
