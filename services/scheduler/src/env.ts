@@ -8,9 +8,6 @@ export const schedulerEnv = z.object({
   ...redisEnv,
   ...logEnv,
   ...awsEnv,
-  /** Static credentials if set (the emulator, local runs); otherwise the SDK's default chain. */
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** How often every unfinished operation in Postgres is re-driven (Redis may have lost its signal). */
   RECONCILE_EVERY_MS: ms(30_000),
   /** How often expired backups are looked for; expiry is promised within a minute. */

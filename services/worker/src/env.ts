@@ -21,9 +21,6 @@ export const workerEnvSchema = z.object({
   ...redisEnv,
   ...logEnv,
   ...awsEnv,
-  /** Static credentials if set (the emulator, local runs); otherwise the SDK's default chain (roles, SSO, ...). */
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Jobs processed at once per queue by this process; each is a different deployment. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** How long an operation lease lasts without a heartbeat; a killed worker's operation is taken over after it. */

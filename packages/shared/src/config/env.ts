@@ -30,6 +30,9 @@ export const awsEnv = {
   AWS_REGION: z.string().min(1).default('us-west-1'),
   /** Any EC2-compatible endpoint (the emulator locally); unset means real AWS. */
   AWS_ENDPOINT_URL_EC2: z.url().optional(),
+  /** Static credentials if set (the emulator, local runs); otherwise the SDK's default chain (roles, SSO, ...). */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 };
 
 export { booleanString };

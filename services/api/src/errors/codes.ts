@@ -1,19 +1,13 @@
+import { DOMAIN_ERROR_CODES } from '@backups/shared/backups';
 // The closed set of error codes the API answers with, and the one place that
 // decides their HTTP status. Domain code throws ApiError; onError renders it.
 
 export const ERROR_CODES = [
+  ...DOMAIN_ERROR_CODES,
   'invalid_request',
   'unauthenticated',
   'forbidden',
-  'plan_upgrade_required',
-  'not_found',
   'payload_too_large',
-  'backups_not_supported',
-  'invalid_node',
-  'backup_limit_reached',
-  'backup_busy',
-  'restore_conflict',
-  'upgrade_conflict',
   'rate_limited',
   'unavailable',
   'internal',

@@ -1,5 +1,4 @@
-import type { BackupType } from '@backups/shared';
-import { createBackupLocked, markBackupDeleting } from '@backups/shared/backups';
+import { type BackupRequest, createBackupLocked, markBackupDeleting } from '@backups/shared/backups';
 import { ApiError } from '../errors/codes.js';
 import { getBackup, listBackups, lockBackupStatus } from '../repositories/backup.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
@@ -41,15 +40,8 @@ export async function getDeploymentBackup(
   return backup;
 }
 
-export interface CreateBackupInput {
-  name: string;
-  nodeId: bigint | null;
-  backupType: BackupType;
-  remarks: string | null;
-  expiresInDays: number | null;
-  /** From the Idempotency-Key header, namespaced so it cannot collide with the scheduler's keys. */
-  idempotencyKey: string | null;
-}
+/** The idempotency key comes from the Idempotency-Key header, namespaced so it cannot collide with the scheduler's keys. */
+export type CreateBackupInput = BackupRequest;
 
 export async function createBackup(
   deps: ServiceDeps,

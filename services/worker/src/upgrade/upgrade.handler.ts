@@ -39,37 +39,31 @@ async function checkPreUpgradeBackup(ctx: OperationContext, u: UpgradeRow): Prom
   return failed(error);
 }
 
-async function stopNodes(ctx: OperationContext, u: UpgradeRow, instances: string[]): Promise<StepResult> {
-  const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'stopped');
+/**
+ * Brings every node to `target` (stopping or starting the ones that are not
+ * there yet, waiting for the ones on their way), then runs `whenThere`.
+ */
+async function moveNodes(
+  ctx: OperationContext,
+  u: UpgradeRow,
+  instances: string[],
+  target: 'stopped' | 'running',
+  whenThere: () => Promise<StepResult>,
+): Promise<StepResult> {
+  const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, target);
   switch (decision.kind) {
     case 'act':
       ctx.guard();
-      await ctx.ec2.stopInstances(decision.items);
+      await (target === 'stopped'
+        ? ctx.ec2.stopInstances(decision.items)
+        : ctx.ec2.startInstances(decision.items));
       return continueAfter(ctx.pollMs);
     case 'wait':
       return continueAfter(ctx.pollMs);
     case 'fail':
-      return giveUp(ctx, u, instances, `could not stop the nodes: ${decision.reason}`);
+      return giveUp(ctx, u, instances, `could not bring the nodes to ${target}: ${decision.reason}`);
     case 'done':
-      await ctx.fenced((tx) => recordVersion(tx, u));
-      return continueAfter(0);
-  }
-}
-
-async function startNodes(ctx: OperationContext, u: UpgradeRow, instances: string[]): Promise<StepResult> {
-  const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'running');
-  switch (decision.kind) {
-    case 'act':
-      ctx.guard();
-      await ctx.ec2.startInstances(decision.items);
-      return continueAfter(ctx.pollMs);
-    case 'wait':
-      return continueAfter(ctx.pollMs);
-    case 'fail':
-      return giveUp(ctx, u, instances, `could not start the nodes: ${decision.reason}`);
-    case 'done':
-      await ctx.fenced((tx) => completeUpgrade(tx, u));
-      return succeeded();
+      return whenThere();
   }
 }
 
@@ -103,9 +97,17 @@ export const upgradeStep: OperationHandler = async (ctx) => {
   }
   const instances = await instancesOf(ctx.em, u.deploymentId);
   try {
-    return u.step === 'start_nodes'
-      ? await startNodes(ctx, u, instances)
-      : await stopNodes(ctx, u, instances);
+    if (u.step === 'start_nodes') {
+      return await moveNodes(ctx, u, instances, 'running', async () => {
+        await ctx.fenced((tx) => completeUpgrade(tx, u));
+        return succeeded();
+      });
+    }
+    // The nodes are down: record the new version, then bring them back up on it.
+    return await moveNodes(ctx, u, instances, 'stopped', async () => {
+      await ctx.fenced((tx) => recordVersion(tx, u));
+      return continueAfter(0);
+    });
   } catch (err) {
     // EC2 refused for good (not a throttle, which the drive loop turns into a wait).
     if (!(err instanceof Ec2FailureError || err instanceof Ec2NotFoundError)) throw err;
