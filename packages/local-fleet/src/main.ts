@@ -109,6 +109,7 @@ if (await waitForApi(api, 60_000)) {
   say('━━━ Backups service: local fleet is up ━━━');
   say(`API             ${api}`);
   say(`API reference   ${api}/docs   (OpenAPI: ${api}/openapi.json)`);
+  say(`Console         ${api}/console/deployments/${d}   (paste the demo key)`);
   say(
     `Bull Board      ${api}/admin/queues   (user ${config.OPERATOR_USER}, password ${config.OPERATOR_PASSWORD})`,
   );
