@@ -36,6 +36,19 @@ const app = createApp({
   },
 });
 
+// The producer connection fails fast instead of queueing commands, so give it a
+// moment to connect before taking traffic; if Redis is away the API starts
+// anyway and answers 503 until it returns.
+if (redis.status !== 'ready') {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info(
     { port: info.port, host: config.HOST, bullBoard: config.OPERATOR_USER ? '/admin/queues' : 'off' },

@@ -45,7 +45,14 @@ describe('main.ts', () => {
         output += chunk.toString();
       });
     });
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    // Ready once Postgres and Redis answer (main waits up to 5 s for Redis before listening).
+    let ready = 0;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      ready = (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+      if (ready === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready, output).toBe(200);
     const unauth = await fetch(`http://127.0.0.1:${port}/deployments/1/backups`);
     expect(unauth.status).toBe(401);
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
