@@ -1,3 +1,4 @@
+import { NETWORK_ERROR_CODES } from '../network-errors.js';
 // EC2 errors fall in three classes, and each calls for a different reaction:
 // - `wait`: EC2 (or the path to it) is saying "not now". Throttling, the snapshot
 //   concurrency caps, 5xx and network trouble. The operation stays alive and tries
@@ -24,16 +25,6 @@ const WAIT_CODES = new Set([
   'RequestTimeoutException',
 ]);
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'TimeoutError',
-]);
-
 interface SdkErrorLike {
   name?: unknown;
   code?: unknown;
@@ -45,7 +36,7 @@ interface SdkErrorLike {
 export function ec2ErrorCode(err: unknown): string {
   if (typeof err !== 'object' || err === null) return 'Unknown';
   const e = err as SdkErrorLike;
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return e.code;
   if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
   if (typeof e.code === 'string') return e.code;
   return 'Unknown';
@@ -53,7 +44,7 @@ export function ec2ErrorCode(err: unknown): string {
 
 export function classifyEc2Error(err: unknown): Ec2ErrorClass {
   const code = ec2ErrorCode(err);
-  if (WAIT_CODES.has(code) || NETWORK_CODES.has(code)) return 'wait';
+  if (WAIT_CODES.has(code) || NETWORK_ERROR_CODES.has(code)) return 'wait';
   if (code.endsWith('.NotFound') || code.endsWith('NotFound')) return 'not_found';
   const status = (err as SdkErrorLike | null)?.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500) return 'wait';

@@ -1,19 +1,9 @@
+import { NETWORK_ERROR_CODES } from '@backups/shared';
 import { ApiError } from './codes.js';
 
 // Errors that mean "a dependency is away", not "this request is wrong": they
 // become 503 with Retry-After, and the next request simply tries again (the pg
 // pool and ioredis reconnect on their own).
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 /** Postgres SQLSTATEs for "server not usable right now" (classes 08, 53, 57P). */
 function isUnavailableSqlState(code: string): boolean {
@@ -36,7 +26,8 @@ const UNAVAILABLE_MESSAGES = [
 function looksUnavailable(err: unknown, depth: number): boolean {
   if (!err || typeof err !== 'object' || depth > 4) return false;
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || isUnavailableSqlState(e.code))) return true;
+  if (typeof e.code === 'string' && (NETWORK_ERROR_CODES.has(e.code) || isUnavailableSqlState(e.code)))
+    return true;
   if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError') return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) {
     return true;
