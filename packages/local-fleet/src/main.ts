@@ -68,7 +68,12 @@ for (let i = 1; i <= config.WORKERS; i++) {
   fleet.start({
     name: `worker-${i}`,
     entry: 'services/worker/src/main.ts',
-    env: { ...common, METRICS_PORT: String(config.WORKER_METRICS_BASE_PORT + i - 1) },
+    // Poll EC2 every 2 s (not 15 s) so the demo shows progress as it happens.
+    env: {
+      ...common,
+      METRICS_PORT: String(config.WORKER_METRICS_BASE_PORT + i - 1),
+      POLL_INTERVAL_MS: '2000',
+    },
   });
 }
 fleet.start({
