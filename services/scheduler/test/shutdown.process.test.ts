@@ -154,4 +154,46 @@ describe('scheduler process', () => {
     expect(again.code, second.output()).toBe(0);
     expect(again.ms).toBeLessThan(20_000);
   });
+
+  it('never double-fires a schedule while two scheduler processes run', async () => {
+    const em = db.orm.em.fork() as EntityManager;
+    const { tenantId, deploymentId } = await seedDeployment(em);
+    await em
+      .getConnection()
+      .execute("update tenants set plan = 'enterprise', backup_limit_override = 100 where id = ?", [
+        tenantId,
+      ]);
+    // A seconds-field cron (the API refuses it) so ticks come every second; the
+    // sync inside each reconcile picks it up from Postgres.
+    await em
+      .getConnection()
+      .execute(
+        "insert into backup_schedules (deployment_id, cron, timezone) values (?, '* * * * * *', 'UTC')",
+        [deploymentId],
+      );
+    const a = await startScheduler();
+    const b = await startScheduler();
+    const names = () =>
+      em
+        .getConnection()
+        .execute<{ name: string }[]>('select name from backups where deployment_id = ? order by id', [
+          deploymentId,
+        ]);
+    await waitFor('six ticks', 30_000, async () => ((await names()).length >= 6 ? true : undefined));
+    await em.getConnection().execute('delete from backup_schedules where deployment_id = ?', [deploymentId]);
+    const [stopA, stopB] = await Promise.all([sigterm(a), sigterm(b)]);
+    expect([stopA.code, stopB.code]).toEqual([0, 0]);
+
+    const made = (await names()).map((r) => r.name);
+    // One backup per tick (names carry the tick's second), never two.
+    expect(new Set(made).size).toBe(made.length);
+    // Each tick's job ran once, in one process or the other: no process ever found a tick already fired.
+    const fired = `${a.output()}\n${b.output()}`
+      .split('\n')
+      .filter((l) => l.includes('"msg":"schedule fired"'))
+      .map((l) => JSON.parse(l) as { outcome: string; jobId: string });
+    expect(fired.filter((f) => f.outcome === 'already-fired')).toEqual([]);
+    expect(new Set(fired.map((f) => f.jobId)).size).toBe(fired.length);
+    expect(fired.filter((f) => f.outcome === 'created').length).toBe(made.length);
+  });
 });
