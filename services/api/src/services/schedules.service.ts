@@ -33,7 +33,7 @@ export async function getDeploymentSchedule(
   return schedule;
 }
 
-async function mirror(deps: ServiceDeps, caller: Caller, fn: () => Promise<unknown>): Promise<void> {
+async function mirror(caller: Caller, fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
@@ -63,7 +63,7 @@ export async function putDeploymentSchedule(
     }
     return upsertSchedule(tx, deploymentId, input);
   });
-  await mirror(deps, caller, () => upsertScheduleJob(deps.queues.queue('maintenance'), saved));
+  await mirror(caller, () => upsertScheduleJob(deps.queues.queue('maintenance'), saved));
   return saved;
 }
 
@@ -77,5 +77,5 @@ export async function deleteDeploymentSchedule(
     return deleteSchedule(tx, deploymentId);
   });
   if (!removed) throw noSchedule(deploymentId);
-  await mirror(deps, caller, () => removeScheduleJob(deps.queues.queue('maintenance'), deploymentId));
+  await mirror(caller, () => removeScheduleJob(deps.queues.queue('maintenance'), deploymentId));
 }

@@ -42,7 +42,7 @@ export async function fireSchedule(
       'select node_id::text, expires_in_days, keep_count, enabled from backup_schedules where deployment_id = ?',
       [deploymentId],
     );
-    if (!schedule || !schedule.enabled) return { kind: 'no-schedule' };
+    if (!schedule?.enabled) return { kind: 'no-schedule' };
 
     const request = {
       name: tickName(tickAt),
