@@ -91,11 +91,15 @@ describe('fireSchedule', () => {
     for (let i = 0; i < 5; i++) await addBackup(em, d, 'manual', 10 + i);
     const outcome = await fireSchedule(em, d, 'schedule:tick-3', tick);
     expect(outcome.kind).toBe('recorded-failure');
-    const [failed] = await em.execute<{ status: string; failure_reason: string; backup_type: string }[]>(
-      "select status, failure_reason, backup_type from backups where deployment_id = ? and status = 'failed'",
+    const [failed] = await em.execute<
+      { status: string; failure_reason: string; backup_type: string; days: number }[]
+    >(
+      `select status, failure_reason, backup_type, round(extract(epoch from expires_at - created_at) / 86400)::int as days
+         from backups where deployment_id = ? and status = 'failed'`,
       [d],
     );
-    expect(failed).toMatchObject({ status: 'failed', backup_type: 'scheduled' });
+    // The record of the missed run expires with the schedule's backups (7 days here), so expiry clears it.
+    expect(failed).toMatchObject({ status: 'failed', backup_type: 'scheduled', days: 7 });
     expect(failed?.failure_reason).toMatch(/Scheduled backup skipped: .*5 of its 5 backups.*rotated out/);
     expect(await em.execute('select 1 from operations where deployment_id = ?', [d])).toEqual([]);
     // The same tick retried records nothing more.

@@ -7,6 +7,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 // would be exceeded. When no backup can be made, the tick is recorded as a
 // failed backup whose remark says why, so the tenant sees the missed run.
 
+/** How long the record of a missed run is listed when the schedule's backups never expire. */
+const FAILED_RUN_DAYS = 7;
+
 export type FireOutcome =
   | { kind: 'created'; backupId: bigint; rotated: bigint[] }
   | { kind: 'already-fired'; backupId: bigint }
@@ -64,11 +67,21 @@ export async function fireSchedule(
       const reason = `Scheduled backup skipped: ${err.message}`;
       const [row] = await tx.execute<{ id: string }[]>(
         `insert into backups (deployment_id, node_id, name, backup_type, status, region, failure_reason,
-                              idempotency_key, started_at, completed_at)
-         values (?, ?, ?, 'scheduled', 'failed', ?, ?, ?, now(), now())
+                              idempotency_key, started_at, completed_at, expires_at)
+         values (?, ?, ?, 'scheduled', 'failed', ?, ?, ?, now(), now(), now() + make_interval(days => ?))
          on conflict (deployment_id, idempotency_key) where idempotency_key is not null do nothing
          returning id::text`,
-        [deploymentId, request.nodeId, request.name, deployment.region, reason, tickKey],
+        // A record of a missed run, not a backup: it expires like the schedule's
+        // backups (a week if they never do) so a long outage does not pile them up.
+        [
+          deploymentId,
+          request.nodeId,
+          request.name,
+          deployment.region,
+          reason,
+          tickKey,
+          schedule.expires_in_days ?? FAILED_RUN_DAYS,
+        ],
       );
       if (!row) {
         const existing = await tx.execute<{ id: string }[]>(
