@@ -87,3 +87,71 @@ describe('64-bit ids', () => {
     expect(read.id).toBe(id);
   });
 });
+
+describe('deleting a deployment', () => {
+  it('takes everything below it along, whatever references what', async () => {
+    const em = db.orm.em.fork();
+    const { deploymentId, nodeId } = await seedDeployment(em);
+    const backup = newBackup(em, deploymentId);
+    backup.nodeId = nodeId;
+    await em.flush();
+    const conn = em.getConnection();
+    const d = deploymentId.toString();
+    const b = backup.id.toString();
+    const n = nodeId.toString();
+    await conn.execute(
+      `insert into backup_snapshots (backup_id, node_id, volume_id, device_name, volume_size_gib, volume_type)
+       values (?, ?, 'vol-1', '/dev/sdf', 10, 'gp3')`,
+      [b, n],
+    );
+    const [r] = await conn.execute<{ id: string }[]>(
+      "insert into restores (deployment_id, backup_id, status) values (?, ?, 'completed') returning id::text",
+      [d, b],
+    );
+    await conn.execute(
+      `insert into restore_volumes (restore_id, node_id, device_name, snapshot_id, original_volume_id, client_token)
+       values (?, ?, '/dev/sdf', 'snap-1', 'vol-1', 'token-1')`,
+      [r?.id, n],
+    );
+    const [u] = await conn.execute<{ id: string }[]>(
+      `insert into upgrades (deployment_id, target_version, from_version, pre_upgrade_backup_id)
+       values (?, '0.5.0', '0.4.0', ?) returning id::text`,
+      [d, b],
+    );
+    await conn.execute("insert into operations (deployment_id, kind, backup_id) values (?, 'backup', ?)", [
+      d,
+      b,
+    ]);
+    await conn.execute(
+      "insert into operations (deployment_id, kind, restore_id, status) values (?, 'restore', ?, 'succeeded')",
+      [d, r?.id],
+    );
+    await conn.execute(
+      "insert into operations (deployment_id, kind, upgrade_id, status) values (?, 'upgrade', ?, 'succeeded')",
+      [d, u?.id],
+    );
+    await conn.execute(
+      "insert into backup_schedules (deployment_id, cron, timezone, node_id) values (?, '0 3 * * *', 'UTC', ?)",
+      [d, n],
+    );
+
+    await conn.execute('delete from deployments where id = ?', [d]);
+    const left: Array<[string, string, string | undefined]> = [
+      ['nodes', 'deployment_id', d],
+      ['backups', 'id', b],
+      ['backup_snapshots', 'backup_id', b],
+      ['restores', 'id', r?.id],
+      ['restore_volumes', 'restore_id', r?.id],
+      ['upgrades', 'id', u?.id],
+      ['operations', 'deployment_id', d],
+      ['backup_schedules', 'deployment_id', d],
+    ];
+    for (const [table, column, id] of left) {
+      const [row] = await conn.execute<{ n: string }[]>(
+        `select count(*)::text as n from ${table} where ${column} = ?`,
+        [id],
+      );
+      expect(row?.n, table).toBe('0');
+    }
+  });
+});
