@@ -1,23 +1,70 @@
 # syntax=docker/dockerfile:1
-# One image for every service; docker-compose.yml picks each one's command.
+# One image per service, each with only its compiled JavaScript and its
+# production dependencies (`pnpm deploy --prod`): no TypeScript sources, tsx,
+# test tools or other dev dependencies. Build one with `docker build --target
+# worker .`; docker-compose.yml builds them all. Targets: api, worker,
+# scheduler, migrate, and (for local runs) ec2-emulator and seed.
 
-FROM node:20-bookworm-slim AS base
-ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH TURBO_TELEMETRY_DISABLED=1 \
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH TURBO_TELEMETRY_DISABLED=1
 RUN npm install -g pnpm@12.4.2
-WORKDIR /app
-
+WORKDIR /src
 # pnpm's Docker recipe: fetch every package from the lockfile alone (cached
 # until the lockfile changes), then install offline from the source tree.
-FROM base AS deps
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 RUN pnpm fetch
 COPY . .
-RUN pnpm install --frozen-lockfile --offline
+RUN pnpm install --frozen-lockfile --offline && pnpm build
+# Each deployable gets a folder of its own: its dist/ and a node_modules with
+# its production dependencies, workspace packages included as their dist/.
+RUN for p in api worker scheduler shared ec2-emulator local-fleet; do \
+      pnpm --filter "@backups/$p" deploy --prod "/out/$p"; \
+    done
 
-FROM base AS runtime
-ENV NODE_ENV=production
-COPY --from=deps /app /app
+FROM ${NODE_IMAGE} AS runtime
+# Stack traces name the TypeScript lines (the build emits source maps).
+ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+WORKDIR /app
+# The application's files stay owned by root: the service can read, not change, them.
 USER node
-# Services run their TypeScript through tsx: there is no separate build output to drift.
-CMD ["node", "--import", "tsx", "services/api/src/main.ts"]
+# Each service image sets HEALTHCHECK_URL to its own /healthz.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch(process.env.HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+FROM runtime AS api
+COPY --from=build /out/api /app
+ENV HEALTHCHECK_URL=http://127.0.0.1:8080/healthz
+EXPOSE 8080
+CMD ["node", "dist/main.js"]
+
+FROM runtime AS worker
+COPY --from=build /out/worker /app
+ENV HEALTHCHECK_URL=http://127.0.0.1:9101/healthz
+CMD ["node", "dist/main.js"]
+
+FROM runtime AS scheduler
+COPY --from=build /out/scheduler /app
+ENV HEALTHCHECK_URL=http://127.0.0.1:9102/healthz
+CMD ["node", "dist/main.js"]
+
+# One-shot jobs: applies pending migrations / creates the admin's records.
+FROM runtime AS migrate
+COPY --from=build /out/shared /app
+HEALTHCHECK NONE
+CMD ["node", "dist/db/migrate.cli.js", "up"]
+
+# The admin CLI ships in the api image: `docker run … api node dist/admin/cli.js <command>`.
+
+# Local runs only: the EC2 emulator and the demo seed (no AWS account needed).
+FROM runtime AS ec2-emulator
+COPY --from=build /out/ec2-emulator /app
+ENV HEALTHCHECK_URL=http://127.0.0.1:4566/_emulator/health
+EXPOSE 4566
+CMD ["node", "dist/cli.js", "--host", "0.0.0.0", "--port", "4566"]
+
+FROM runtime AS seed
+COPY --from=build /out/local-fleet /app
+HEALTHCHECK NONE
+CMD ["node", "dist/seed.cli.js"]

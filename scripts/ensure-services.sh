@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure Postgres (127.0.0.1:5432) and Redis (127.0.0.1:6379) are up:
 # starts them when installed but stopped, installs them from Debian's packages
-# when absent (needs root). Sourced by .ci/run and scripts/setup.sh; exports
+# when absent (needs root). Sourced by scripts/prepare.sh; exports
 # PGPASSWORD when it had to give a fresh cluster's postgres role a password.
 
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -54,11 +54,6 @@ ensure_redis() {
   wait_for redis 127.0.0.1 6379
 }
 
-ensure_pnpm() {
-  if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version)" = "12.4.2" ]; then return 0; fi
-  echo "pnpm: installing 12.4.2"
-  npm install -g pnpm@12.4.2 >/dev/null
-}
 
 # The console's tests drive Debian's Chromium headless (never a browser a tool downloads itself).
 ensure_chromium() {

@@ -1,11 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
-  },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['test/**/*.test.ts'],
+      environment: 'node',
+      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      testTimeout: 180_000,
+      hookTimeout: 120_000,
+    },
+  }),
+);

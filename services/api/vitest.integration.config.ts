@@ -1,13 +1,17 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Two shared cores: a few files at a time is faster than many fighting.
-    maxWorkers: 2,
-  },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['test/**/*.test.ts'],
+      environment: 'node',
+      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      // Two shared cores: a few files at a time is faster than many fighting.
+      maxWorkers: 2,
+    },
+  }),
+);

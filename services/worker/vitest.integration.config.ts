@@ -1,14 +1,17 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
-    testTimeout: 90_000,
-    hookTimeout: 60_000,
-    // Files start worker processes of their own; two at a time is what 2 shared cores take.
-    maxWorkers: 2,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      include: ['test/**/*.test.ts'],
+      environment: 'node',
+      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      testTimeout: 90_000,
+      hookTimeout: 60_000,
+      // Files start worker processes of their own; two at a time is what 2 shared cores take.
+      maxWorkers: 2,
+    },
+  }),
+);

@@ -1,5 +1,9 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], environment: 'node' },
-});
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: { include: ['src/**/*.test.ts'], environment: 'node' },
+  }),
+);

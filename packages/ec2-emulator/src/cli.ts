@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startEc2Emulator } from './server.js';
 
-/** Standalone emulator: `node --import tsx src/cli.ts --port 4566 --time-scale 0.01`. */
+/** Standalone emulator: `node dist/cli.js --port 4566 --time-scale 0.01` (after `pnpm build`). */
 function parseOptions() {
   const { values } = parseArgs({
     options: {

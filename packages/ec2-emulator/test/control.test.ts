@@ -118,7 +118,17 @@ describe.skipIf(AGAINST_AWS)('in-process and standalone', () => {
     const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, '--port', '0', '--region', 'ap-south-1', '--no-limits'],
+      [
+        '--conditions=@backups/source',
+        '--import',
+        'tsx',
+        cli,
+        '--port',
+        '0',
+        '--region',
+        'ap-south-1',
+        '--no-limits',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -44,7 +44,6 @@ const common = {
   AWS_ENDPOINT_URL_EC2: emulator.endpoint,
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 let shuttingDown = false;

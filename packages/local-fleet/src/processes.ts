@@ -21,12 +21,16 @@ export class Fleet {
   ) {}
 
   start(service: Service): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
-      cwd: this.cwd,
-      env: { ...process.env, ...service.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@backups/source', '--import', 'tsx', service.entry],
+      {
+        cwd: this.cwd,
+        env: { ...process.env, ...service.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     this.children.set(service.name, child);
     const pad = service.name.padEnd(11);
     for (const stream of [child.stdout, child.stderr]) {

@@ -1,6 +1,6 @@
 // Seeds the demo tenant, key and two-node deployment into an already running
 // fleet whose EC2 endpoint is an emulator (docker compose's `seed` service).
-//   DATABASE_URL=… AWS_ENDPOINT_URL_EC2=http://ec2-emulator:4566 node --import tsx packages/local-fleet/src/seed.cli.ts
+//   DATABASE_URL=… AWS_ENDPOINT_URL_EC2=http://ec2-emulator:4566 pnpm --filter @backups/local-fleet seed
 import { loadConfig } from '@backups/shared';
 import { createOrm } from '@backups/shared/db';
 import { z } from 'zod';

@@ -56,16 +56,19 @@ describe('pnpm dev', () => {
       EC2_TIME_SCALE: '0.002',
       LOG_PRETTY: 'false',
       LOG_LEVEL: 'warn',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     // The worker's second process takes the next metrics port.
     let output = '';
-    fleet = spawn(process.execPath, ['--import', 'tsx', 'packages/local-fleet/src/main.ts'], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    fleet = spawn(
+      process.execPath,
+      ['--conditions=@backups/source', '--import', 'tsx', 'packages/local-fleet/src/main.ts'],
+      {
+        cwd: repoRoot,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     fleet.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });

@@ -222,15 +222,29 @@ describe('admin CLI', () => {
 
   it('runs as the package script entry point (exit 64 and usage on a bad command)', async () => {
     const run = promisify(execFile);
-    const err = await run('node', ['--import', 'tsx', 'src/admin/cli.ts', 'nope'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, DATABASE_URL: db.url },
-    }).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(
+      'node',
+      ['--conditions=@backups/source', '--import', 'tsx', 'src/admin/cli.ts', 'nope'],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(64);
     expect((err as { stderr: string }).stderr).toContain('usage: admin');
     const ok = await run(
       'node',
-      ['--import', 'tsx', 'src/admin/cli.ts', 'tenant:create', '--name', 'script', '--plan', 'pro'],
+      [
+        '--conditions=@backups/source',
+        '--import',
+        'tsx',
+        'src/admin/cli.ts',
+        'tenant:create',
+        '--name',
+        'script',
+        '--plan',
+        'pro',
+      ],
       {
         cwd: new URL('..', import.meta.url).pathname,
         env: { ...process.env, DATABASE_URL: db.url },

@@ -15,7 +15,7 @@ afterAll(() => {
 
 describe('main.ts', () => {
   it('serves from its environment and exits 0 on SIGTERM', async () => {
-    child = spawn('node', ['--import', 'tsx', 'src/main.ts'], {
+    child = spawn('node', ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('..', import.meta.url).pathname,
       env: {
         ...process.env,

@@ -7,7 +7,7 @@ import { sampleValue, scrape, seedDeployment, useTestDatabase, useTestRedis } fr
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The scheduler as a real OS process (node --import tsx src/main.ts): SIGTERM
+// The scheduler as a real OS process (node --conditions=@backups/source --import tsx src/main.ts): SIGTERM
 // ends it cleanly in bounded time, and the job schedulers it upserted live in
 // Redis, so a restarted process picks them up again (seen through the
 // reconciler re-driving an operation Postgres holds as queued).
@@ -36,7 +36,7 @@ interface SchedulerProcess {
 }
 
 async function startScheduler(): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'], {
     cwd: SCHEDULER_DIR,
     env: {
       PATH: process.env.PATH ?? '',
@@ -48,7 +48,6 @@ async function startScheduler(): Promise<SchedulerProcess> {
       AWS_ENDPOINT_URL_EC2: emu.endpoint,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       RECONCILE_EVERY_MS: '300',
       METRICS_PORT: '0',
       LOG_LEVEL: 'info',

@@ -1,0 +1,30 @@
+// The long-running services as production runs them: the compiled entry point
+// of each package's deployed folder, and where it answers /readyz.
+
+export interface Service {
+  name: 'api' | 'worker' | 'scheduler';
+  pkg: `@backups/${string}`;
+  entry: string;
+  /** The variable that sets the port serving /healthz and /readyz. */
+  portVariable: 'PORT' | 'METRICS_PORT';
+}
+
+export const SERVICES: readonly Service[] = [
+  { name: 'api', pkg: '@backups/api', entry: 'dist/main.js', portVariable: 'PORT' },
+  { name: 'worker', pkg: '@backups/worker', entry: 'dist/main.js', portVariable: 'METRICS_PORT' },
+  { name: 'scheduler', pkg: '@backups/scheduler', entry: 'dist/main.js', portVariable: 'METRICS_PORT' },
+];
+
+/** Packages that are development tools: none may reach a production folder. */
+export const DEV_ONLY_PACKAGES = [
+  'typescript',
+  'tsx',
+  'vitest',
+  'vite',
+  'esbuild',
+  'turbo',
+  '@biomejs/biome',
+  'playwright-core',
+  'autocannon',
+  'fast-check',
+] as const;

@@ -1,0 +1,26 @@
+import type { Service } from './deployables.js';
+
+export interface FleetTarget {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  ec2Endpoint: string;
+}
+
+/** A production-like environment: only what a container would be given, no loader, no dev flags. */
+export function serviceEnv(service: Service, target: FleetTarget, port: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    DATABASE_URL: target.databaseUrl,
+    REDIS_URL: target.redisUrl,
+    QUEUE_PREFIX: target.queuePrefix,
+    AWS_REGION: 'us-west-1',
+    AWS_ENDPOINT_URL_EC2: target.ec2Endpoint,
+    AWS_ACCESS_KEY_ID: 'release-check',
+    AWS_SECRET_ACCESS_KEY: 'release-check',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    [service.portVariable]: String(port),
+  };
+}
