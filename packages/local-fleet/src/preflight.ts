@@ -23,14 +23,14 @@ export async function preflight(databaseUrl: string, redisUrl: string): Promise<
   if (!(await reachable(databaseUrl, 5432))) {
     problems.push(
       `Postgres is not reachable at ${new URL(databaseUrl).host}.\n` +
-        '  Start it with `pnpm bootstrap` (installs and starts Postgres and Redis when run as root),\n' +
+        '  Start it with `npm run dev` (installs and starts Postgres and Redis when run as root),\n' +
         '  or `pg_ctlcluster --skip-systemctl-redirect 15 main start`, or point DATABASE_URL at a running server.',
     );
   }
   if (!(await reachable(redisUrl, 6379))) {
     problems.push(
       `Redis is not reachable at ${new URL(redisUrl).host}.\n` +
-        '  Start it with `pnpm bootstrap`, or `redis-server --daemonize yes`, or point REDIS_URL at a running server.',
+        '  Start it with `npm run dev` (as root), or `redis-server --daemonize yes`, or point REDIS_URL at a running server.',
     );
   }
   return problems;
