@@ -1,4 +1,4 @@
-import { awsEnv, booleanString, databaseEnv, logEnv, redisEnv } from '@backups/shared';
+import { awsEnv, booleanString, databaseEnv, logEnv, redisEnv } from '@backups/shared/config';
 import { z } from 'zod';
 
 // The API's whole configuration, parsed once by main.ts; nothing else reads process.env.

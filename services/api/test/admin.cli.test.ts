@@ -1,4 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
@@ -28,10 +33,11 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-async function admin(...argv: string[]): Promise<string[]> {
+/** Runs a command in-process; `stdin` is what `--jsonl -` reads. */
+async function adminRun(argv: string[], stdin?: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
-  await runAdminCommand(argv, {
-    em: db.orm.em.fork() as EntityManager,
+  const code = await runAdminCommand(argv, {
+    sql: db.orm.em.fork() as EntityManager,
     ec2ForRegion: (region) => {
       const a = new Ec2Adapter({
         region,
@@ -42,8 +48,13 @@ async function admin(...argv: string[]): Promise<string[]> {
       return a;
     },
     print: (line) => out.push(line),
+    ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
   });
-  return out;
+  return { code, out };
+}
+
+async function admin(...argv: string[]): Promise<string[]> {
+  return (await adminRun(argv)).out;
 }
 
 const sql = <T>(query: string, params: unknown[] = []) =>
@@ -251,5 +262,175 @@ describe('admin CLI', () => {
       },
     );
     expect(ok.stdout).toMatch(/^tenant \d+ created \(pro\)/);
+  });
+});
+
+describe('admin CLI: deployment:register --jsonl', () => {
+  async function newTenant(): Promise<string> {
+    const [line] = await admin('tenant:create', '--name', 'batch', '--plan', 'pro');
+    return line?.match(/^tenant (\d+)/)?.[1] ?? '';
+  }
+  const seedOne = (az = 'us-west-1a') =>
+    seedInstance(client, { az, dataVolumes: [{ device: '/dev/sdf', sizeGiB: 10 }] });
+  const jsonl = (...lines: unknown[]) =>
+    `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
+  const deploymentsNamed = (prefix: string) =>
+    sql<{ id: string; name: string; nodes: string; version: string }>(
+      `select d.id, d.name, d.version, string_agg(n.instance_id || '@' || n.availability_zone, ',' order by n.name) as nodes
+         from deployments d join nodes n on n.deployment_id = d.id
+        where d.name like ? group by d.id order by d.name`,
+      [`${prefix}%`],
+    );
+
+  it('registers every line of a file, describing all instances of a region in one call; exit 0', async () => {
+    const tenant = await newTenant();
+    const [a, b, c] = [await seedOne('us-west-1a'), await seedOne('us-west-1b'), await seedOne('us-west-1a')];
+    const dir = await mkdtemp(join(tmpdir(), 'admin-jsonl-'));
+    const file = join(dir, 'deployments.jsonl');
+    await writeFile(
+      file,
+      jsonl(
+        {
+          tenant: Number(tenant),
+          name: 'file-1',
+          region: 'us-west-1',
+          instances: [a.instanceId, b.instanceId],
+        },
+        '',
+        // The flags' forms work too: comma-separated instances, ids as strings, an int64 id beyond 2^53.
+        `{"tenant": "${tenant}", "name": "file-2", "region": "us-west-1", "instances": "${c.instanceId}", "id": 611298765432109057, "version": "1.2.3"}`,
+      ),
+    );
+    const before = adapters.length;
+    const { code, out } = await adminRun(['deployment:register', '--jsonl', file]);
+    expect(out).toEqual([
+      expect.stringMatching(/^line 1: registered deployment \d+ \(2 nodes\)$/),
+      'line 3: registered deployment 611298765432109057 (1 node)',
+      'summary: 2 registered, 0 failed',
+    ]);
+    expect(code).toBe(0);
+    // One adapter for the region, one DescribeInstances for the three instances of both lines.
+    expect(adapters.length - before).toBe(1);
+    expect(adapters.at(-1)?.counter.total({ action: 'DescribeInstances' })).toBe(1);
+    expect(await deploymentsNamed('file-')).toEqual([
+      {
+        id: expect.any(String),
+        name: 'file-1',
+        version: '0.0.0',
+        nodes: `${a.instanceId}@us-west-1a,${b.instanceId}@us-west-1b`,
+      },
+      { id: '611298765432109057', name: 'file-2', version: '1.2.3', nodes: `${c.instanceId}@us-west-1a` },
+    ]);
+  });
+
+  it('reports each bad line by number and field, registers the good ones, and exits 1', async () => {
+    const tenant = await newTenant();
+    const [a, b] = [await seedOne(), await seedOne()];
+    const line = (name: string, instances: string[], extra: object = {}) => ({
+      tenant,
+      name,
+      region: 'us-west-1',
+      instances,
+      ...extra,
+    });
+    const { code, out } = await adminRun(
+      ['deployment:register', '--jsonl', '-'],
+      jsonl(
+        line('mix-1', [a.instanceId]),
+        '{"tenant": 1, "name": ',
+        { tenant, region: 'us-west-1', instances: [b.instanceId] },
+        line('mix-4', ['i-0123456789abcdef0']),
+        line('mix-5', [b.instanceId], { storage: 'tape', instance: 'typo' }),
+        line('mix-6', [b.instanceId], { tenant: '999999999' }),
+        line('mix-7', [b.instanceId]),
+      ),
+    );
+    expect(out).toEqual([
+      expect.stringMatching(/^line 1: registered deployment \d+ \(1 node\)$/),
+      expect.stringMatching(/^line 2: error: not valid JSON: /),
+      'line 3: error: name: missing',
+      expect.stringMatching(/^line 4: error: .*InvalidInstanceID\.NotFound.*i-0123456789abcdef0/),
+      expect.stringMatching(/^line 5: error: storage: .*"network".*; unknown field "instance"$/),
+      expect.stringMatching(/^line 6: error: .*foreign key/),
+      expect.stringMatching(/^line 7: registered deployment \d+ \(1 node\)$/),
+      'summary: 2 registered, 5 failed',
+    ]);
+    expect(code).toBe(1);
+    expect((await deploymentsNamed('mix-')).map((d) => d.name)).toEqual(['mix-1', 'mix-7']);
+  });
+
+  it('reads standard input; all good lines exit 0', async () => {
+    const tenant = await newTenant();
+    const seeded = [await seedOne(), await seedOne(), await seedOne()];
+    const { code, out } = await adminRun(
+      ['deployment:register', '--jsonl', '-'],
+      jsonl(
+        ...seeded.map((s, i) => ({
+          tenant,
+          name: `stdin-${i}`,
+          region: 'us-west-1',
+          instances: [s.instanceId],
+        })),
+      ),
+    );
+    expect(out.at(-1)).toBe('summary: 3 registered, 0 failed');
+    expect(code).toBe(0);
+    expect(await deploymentsNamed('stdin-')).toHaveLength(3);
+  });
+
+  it('rejects --jsonl mixed with the single form, or a file it cannot read, as usage', async () => {
+    await expect(
+      admin('deployment:register', '--jsonl', '-', '--tenant', '1', '--name', 'x'),
+    ).rejects.toThrow(new UsageError('--jsonl takes every field from its lines: drop --tenant, --name'));
+    await expect(admin('deployment:register', '--jsonl', '/nonexistent/d.jsonl')).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    await expect(admin('deployment:register', '--jsonl')).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('runs as the script: stdin in, one line out per line, exit 1 when a line failed', async () => {
+    const tenant = await newTenant();
+    const s = await seedOne();
+    const child = spawn(
+      'node',
+      [
+        '--conditions=@backups/source',
+        '--import',
+        'tsx',
+        'src/admin/cli.ts',
+        'deployment:register',
+        '--jsonl',
+        '-',
+      ],
+      {
+        cwd: new URL('..', import.meta.url).pathname,
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          AWS_ENDPOINT_URL_EC2: emu.endpoint,
+          AWS_REGION: 'us-west-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+        },
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stdin.end(
+      jsonl(
+        // A line whose transaction fails must leave the connection usable for the next.
+        { tenant: '999999999', name: 'proc-1', region: 'us-west-1', instances: [s.instanceId] },
+        { tenant, name: 'proc-2', region: 'us-west-1', instances: [s.instanceId] },
+      ),
+    );
+    const [code] = await once(child, 'close');
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^line 1: error: .*foreign key/),
+      expect.stringMatching(/^line 2: registered deployment \d+ \(1 node\)$/),
+      'summary: 1 registered, 1 failed',
+    ]);
+    expect(code).toBe(1);
   });
 });

@@ -1,22 +1,19 @@
 import { parseArgs } from 'node:util';
-import { CLOUDS, idString, PERMISSIONS, type Permission, PLANS, STORAGE_TYPES } from '@backups/shared';
-import type { Ec2Adapter } from '@backups/shared/ec2';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { PERMISSIONS, type Permission, PLANS } from '@backups/shared/enums';
 import { z } from 'zod';
+import { type AdminDeps, UsageError } from './admin-deps.js';
 import { createApiKey, revokeApiKey } from './api-keys.admin.js';
 import { registerDeployment } from './deployments.admin.js';
 import { discoverNodes } from './ec2-discovery.js';
 import { listOperations } from './operations.admin.js';
+import { idOption as id, listOption as list, registerOptions, toNewDeployment } from './register-options.js';
 import { createTenant } from './tenants.admin.js';
 
-export interface AdminDeps {
-  em: EntityManager;
-  /** An EC2 adapter for a region (the CLI builds it from AWS_REGION / AWS_ENDPOINT_URL_EC2). */
-  ec2ForRegion(region: string): Ec2Adapter;
-  print(line: string): void;
-}
+export { type AdminDeps, UsageError } from './admin-deps.js';
 
-export class UsageError extends Error {}
+// Everything imported here loads on every CLI run, so it stays light: no AWS SDK
+// (the CLI's ec2ForRegion loads it), no ORM, no logger; the --jsonl batch is
+// imported only when used.
 
 export const USAGE = `usage: admin <command> [options]
   tenant:create --name <name> --plan basic|pro|enterprise [--backup-limit <n>]
@@ -24,18 +21,8 @@ export const USAGE = `usage: admin <command> [options]
   key:revoke --id <id>
   deployment:register --tenant <id> --name <name> --region <region> --instances i-a,i-b
                       [--id <int64>] [--storage network|nvme] [--cloud aws|gcp|azure] [--version <v>]
+  deployment:register --jsonl <file>|-     many at once: one JSON object a line, fields named as the flags
   operations:list [--deployment <id>]`;
-
-const id = z
-  .string()
-  .pipe(idString)
-  .transform((s) => BigInt(s));
-const list = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean),
-);
 
 const SCHEMAS = {
   'tenant:create': z.object({
@@ -50,59 +37,66 @@ const SCHEMAS = {
     'expires-in-days': z.coerce.number().int().min(1).max(3650).optional(),
   }),
   'key:revoke': z.object({ id }),
-  'deployment:register': z.object({
-    tenant: id,
-    name: z.string().min(1),
-    region: z.string().min(1),
-    instances: list.pipe(
-      z.array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'must be an EC2 instance id')).min(1),
-    ),
-    id: id.optional(),
-    storage: z.enum(STORAGE_TYPES).default('network'),
-    cloud: z.enum(CLOUDS).default('aws'),
-    version: z.string().min(1).default('0.0.0'),
-  }),
+  'deployment:register': registerOptions,
   'operations:list': z.object({ deployment: id.optional() }),
 } as const;
 
 type Command = keyof typeof SCHEMAS;
 
-function parse<C extends Command>(command: C, args: string[]): z.infer<(typeof SCHEMAS)[C]> {
-  const schema = SCHEMAS[command];
-  const options = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, { type: 'string' as const }]));
-  let values: Record<string, unknown>;
+/** The command's flags as strings; `extra` are flags outside its schema. */
+function readFlags(command: Command, args: string[], extra: string[] = []): Record<string, string> {
+  const names = [...Object.keys(SCHEMAS[command].shape), ...extra];
+  const options = Object.fromEntries(names.map((k) => [k, { type: 'string' as const }]));
   try {
-    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string
+    >;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const result = schema.safeParse(values);
+}
+
+function validate<C extends Command>(
+  command: C,
+  values: Record<string, string>,
+): z.infer<(typeof SCHEMAS)[C]> {
+  const result = SCHEMAS[command].safeParse(values);
   if (!result.success) {
     throw new UsageError(result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   }
   return result.data as z.infer<(typeof SCHEMAS)[C]>;
 }
 
-/** Runs one admin command; throws UsageError for bad arguments. */
-export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<void> {
+function parse<C extends Command>(command: C, args: string[]): z.infer<(typeof SCHEMAS)[C]> {
+  return validate(command, readFlags(command, args));
+}
+
+/** Runs one admin command and gives its exit code (1: some --jsonl lines failed); throws UsageError for bad arguments. */
+export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
+    case '--help':
+    case '-h':
+    case 'help':
+      deps.print(USAGE);
+      return 0;
     case 'tenant:create': {
       const o = parse(command, args);
-      const tenantId = await createTenant(deps.em, {
+      const tenantId = await createTenant(deps.sql, {
         name: o.name,
         plan: o.plan,
         backupLimitOverride: o['backup-limit'] ?? null,
       });
       deps.print(`tenant ${tenantId} created (${o.plan})`);
-      return;
+      return 0;
     }
     case 'key:create': {
       const o = parse(command, args);
       const expiresAt = o['expires-in-days']
         ? new Date(Date.now() + o['expires-in-days'] * 86_400_000)
         : null;
-      const key = await createApiKey(deps.em, {
+      const key = await createApiKey(deps.sql, {
         tenantId: o.tenant,
         name: o.name,
         permissions: o.permissions as Permission[],
@@ -111,41 +105,41 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
       deps.print(`key ${key.id} created for tenant ${o.tenant} (${o.permissions.join(', ')})`);
       deps.print('secret (shown once, store it now):');
       deps.print(key.secret);
-      return;
+      return 0;
     }
     case 'key:revoke': {
       const o = parse(command, args);
-      const revoked = await revokeApiKey(deps.em, o.id);
+      const revoked = await revokeApiKey(deps.sql, o.id);
       deps.print(revoked ? `key ${o.id} revoked` : `key ${o.id} not found or already revoked`);
-      return;
+      return 0;
     }
     case 'deployment:register': {
-      const o = parse(command, args);
-      const nodes = await discoverNodes(deps.ec2ForRegion(o.region), o.instances);
-      const { id: deploymentId, nodeIds } = await registerDeployment(deps.em, {
-        ...(o.id ? { id: o.id } : {}),
-        tenantId: o.tenant,
-        name: o.name,
-        cloud: o.cloud,
-        region: o.region,
-        storageType: o.storage,
-        version: o.version,
-        nodes,
-      });
+      const flags = readFlags(command, args, ['jsonl']);
+      if (flags.jsonl !== undefined) {
+        const others = Object.keys(flags).filter((k) => k !== 'jsonl');
+        if (others.length > 0) {
+          throw new UsageError(`--jsonl takes every field from its lines: drop --${others.join(', --')}`);
+        }
+        const { registerLines } = await import('./register-lines.js');
+        return registerLines(flags.jsonl, deps);
+      }
+      const o = validate(command, flags);
+      const nodes = await discoverNodes(await deps.ec2ForRegion(o.region), o.instances);
+      const { id: deploymentId, nodeIds } = await registerDeployment(deps.sql, toNewDeployment(o, nodes));
       deps.print(`deployment ${deploymentId} registered with ${nodes.length} node(s)`);
       nodes.forEach((n, i) => {
         deps.print(
           `  node ${nodeIds[i]} ${n.instanceId} ${n.availabilityZone}: ${n.volumes.map((v) => `${v.deviceName}=${v.volumeId} (${v.sizeGiB} GiB ${v.volumeType})`).join(', ')}`,
         );
       });
-      return;
+      return 0;
     }
     case 'operations:list': {
       const o = parse(command, args);
-      const ops = await listOperations(deps.em, o.deployment ?? null);
+      const ops = await listOperations(deps.sql, o.deployment ?? null);
       deps.print('id\tdeployment\tkind\tstatus\ttarget\tattempts\tcreated_at\terror');
       for (const op of ops) deps.print(op.join('\t'));
-      return;
+      return 0;
     }
     default:
       throw new UsageError(command ? `unknown command ${command}\n${USAGE}` : USAGE);

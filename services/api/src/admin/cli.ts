@@ -1,19 +1,22 @@
-import { loadConfig } from '@backups/shared';
-import { createOrm } from '@backups/shared/db';
-import { Ec2Adapter } from '@backups/shared/ec2';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { loadConfig } from '@backups/shared/config';
+import type { Ec2Adapter } from '@backups/shared/ec2';
 import { adminEnvSchema } from '../env.js';
 import { runAdminCommand, UsageError } from './admin-commands.js';
+import { lazyPgSql } from './pg-sql.js';
 
-// pnpm --filter @backups/api admin <command> ...: wiring only.
+// pnpm --filter @backups/api admin <command> ...: wiring only. Operators run it
+// often and in loops, so start-up is kept to what every command needs (zod, pg):
+// the AWS SDK is imported on the first EC2 call, and the database is plain pg
+// (see pg-sql.ts), connected on the first query.
 const config = loadConfig('admin', adminEnvSchema);
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
+const sql = lazyPgSql(config.DATABASE_URL);
 const adapters: Ec2Adapter[] = [];
 let exitCode = 0;
 try {
-  await runAdminCommand(process.argv.slice(2), {
-    em: orm.em.fork() as EntityManager,
-    ec2ForRegion: (region) => {
+  exitCode = await runAdminCommand(process.argv.slice(2), {
+    sql,
+    ec2ForRegion: async (region) => {
+      const { Ec2Adapter } = await import('@backups/shared/ec2');
       const adapter = new Ec2Adapter({ region, endpoint: config.AWS_ENDPOINT_URL_EC2 });
       adapters.push(adapter);
       return adapter;
@@ -27,6 +30,6 @@ try {
   exitCode = err instanceof UsageError ? 64 : 1;
 } finally {
   for (const a of adapters) a.destroy();
-  await orm.close(true);
+  await sql.close();
 }
 process.exit(exitCode);

@@ -1,6 +1,5 @@
 import type { Cloud, StorageType } from '@backups/shared';
-import { insertReturningId } from '@backups/shared/backups';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type AdminSql, insertId } from './admin-sql.js';
 
 export interface DiscoveredVolume {
   volumeId: string;
@@ -32,11 +31,11 @@ export interface NewDeployment {
 
 /** Inserts a deployment with its nodes and their data volumes, all or nothing. Returns the deployment id and node ids. */
 export async function registerDeployment(
-  em: EntityManager,
+  sql: AdminSql,
   d: NewDeployment,
 ): Promise<{ id: bigint; nodeIds: bigint[] }> {
-  return em.transactional(async (tx) => {
-    const id = await insertReturningId(
+  return sql.transactional(async (tx) => {
+    const id = await insertId(
       tx,
       `insert into deployments (id, tenant_id, name, cloud, region, storage_type, status, version)
        values (coalesce(?::bigint, nextval(pg_get_serial_sequence('deployments', 'id'))), ?, ?, ?, ?, ?, 'running', ?)
@@ -45,7 +44,7 @@ export async function registerDeployment(
     );
     const nodeIds: bigint[] = [];
     for (const [index, node] of d.nodes.entries()) {
-      const nodeId = await insertReturningId(
+      const nodeId = await insertId(
         tx,
         'insert into nodes (deployment_id, name, instance_id, availability_zone) values (?, ?, ?, ?) returning id',
         [id, `node-${index + 1}`, node.instanceId, node.availabilityZone],

@@ -1,4 +1,4 @@
-import type { Ec2Adapter } from '@backups/shared/ec2';
+import type { Ec2Adapter, InstanceInfo } from '@backups/shared/ec2';
 import type { DiscoveredNode } from './deployments.admin.js';
 
 /**
@@ -10,10 +10,26 @@ export async function discoverNodes(
   ec2: Ec2Adapter,
   instanceIds: readonly string[],
 ): Promise<DiscoveredNode[]> {
-  const found = new Map((await ec2.describeInstances(instanceIds)).map((i) => [i.instanceId, i]));
+  return nodesOf(await describeById(ec2, instanceIds), instanceIds, ec2.region);
+}
+
+/** Instance id → its description, for many ids in as few calls as the adapter can (200 a call). */
+export async function describeById(
+  ec2: Ec2Adapter,
+  instanceIds: readonly string[],
+): Promise<Map<string, InstanceInfo>> {
+  return new Map((await ec2.describeInstances(instanceIds)).map((i) => [i.instanceId, i]));
+}
+
+/** One deployment's nodes out of instances described earlier (maybe together with other deployments'). */
+export function nodesOf(
+  found: ReadonlyMap<string, InstanceInfo>,
+  instanceIds: readonly string[],
+  region: string,
+): DiscoveredNode[] {
   return instanceIds.map((instanceId) => {
     const instance = found.get(instanceId);
-    if (!instance) throw new Error(`instance ${instanceId} was not found in region ${ec2.region}`);
+    if (!instance) throw new Error(`instance ${instanceId} was not found in region ${region}`);
     if (instance.dataVolumes.length === 0)
       throw new Error(`instance ${instanceId} has no EBS data volumes to back up`);
     return {

@@ -1,19 +1,18 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type AdminSql, rowsOf } from './admin-sql.js';
 
 /** Operations newest first (500 at most), as rows of printable cells. */
-export async function listOperations(em: EntityManager, deploymentId: bigint | null): Promise<string[][]> {
-  const rows = await em.execute<
-    Array<{
-      id: string;
-      deployment_id: string;
-      kind: string;
-      status: string;
-      target: string;
-      attempts: number;
-      created_at: string;
-      error: string | null;
-    }>
-  >(
+export async function listOperations(sql: AdminSql, deploymentId: bigint | null): Promise<string[][]> {
+  const rows = await rowsOf<{
+    id: string;
+    deployment_id: string;
+    kind: string;
+    status: string;
+    target: string;
+    attempts: number;
+    created_at: string;
+    error: string | null;
+  }>(
+    sql,
     `select id, deployment_id, kind, status,
             coalesce('backup ' || backup_id, '') || coalesce(' restore ' || restore_id, '') || coalesce(' upgrade ' || upgrade_id, '') as target,
             attempts, created_at, error

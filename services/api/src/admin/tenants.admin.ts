@@ -1,13 +1,12 @@
 import type { Plan } from '@backups/shared';
-import { insertReturningId } from '@backups/shared/backups';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type AdminSql, insertId } from './admin-sql.js';
 
 export async function createTenant(
-  em: EntityManager,
+  sql: AdminSql,
   t: { name: string; plan: Plan; backupLimitOverride?: number | null },
 ): Promise<bigint> {
-  return insertReturningId(
-    em,
+  return insertId(
+    sql,
     'insert into tenants (name, plan, backup_limit_override) values (?, ?, ?) returning id',
     [t.name, t.plan, t.backupLimitOverride ?? null],
   );
