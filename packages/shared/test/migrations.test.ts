@@ -25,7 +25,7 @@ describe('migrations', () => {
   });
 
   it('apply on an empty database, roll back cleanly, and apply again', async () => {
-    const migrator = orm.getMigrator();
+    const migrator = orm.migrator;
     const applied = await migrator.up();
     expect(applied.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
     expect(await tables()).toEqual(
@@ -38,7 +38,7 @@ describe('migrations', () => {
         'tenants',
       ]),
     );
-    expect(await migrator.getPendingMigrations()).toEqual([]);
+    expect(await migrator.getPending()).toEqual([]);
 
     await migrator.down({ to: 0 });
     expect(await tables()).toEqual(['schema_migrations']);
