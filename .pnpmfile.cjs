@@ -1,15 +1,23 @@
 // Install-time hooks (pnpm reads this file on every install).
 //
-// bull-board's validator, valibot, declares `typescript` as an optional peer.
-// pnpm meets that peer with our dev-only compiler and then keeps it in
-// production installs (`pnpm deploy --prod`), adding the compiler to the API
-// image. valibot never loads it at run time, so the peer is dropped here.
+// pnpm meets a package's *optional* peer with whatever version it finds in the
+// workspace, and then keeps it in production installs (`pnpm deploy --prod`).
+// Two such peers are never loaded by what we use, so they are dropped:
+// - valibot (bull-board's validator) names `typescript`: the dev-only compiler
+//   would otherwise ship in the API image;
+// - bullmq names `pg` for its Postgres backend, which we do not use (Redis is our
+//   queue): it would otherwise pin a second copy of `pg` beside MikroORM's.
+const UNUSED_OPTIONAL_PEERS = {
+  valibot: ['typescript'],
+  bullmq: ['pg'],
+};
+
 module.exports = {
   hooks: {
     readPackage(pkg) {
-      if (pkg.name === 'valibot') {
-        delete pkg.peerDependencies?.typescript;
-        delete pkg.peerDependenciesMeta?.typescript;
+      for (const peer of UNUSED_OPTIONAL_PEERS[pkg.name] ?? []) {
+        delete pkg.peerDependencies?.[peer];
+        delete pkg.peerDependenciesMeta?.[peer];
       }
       return pkg;
     },

@@ -23,7 +23,7 @@ if (problems.length) {
 
 await ensureDatabase(config.DATABASE_URL);
 const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
-await orm.getMigrator().up();
+await orm.migrator.up();
 
 const emulator = await startEc2Emulator({
   port: config.EC2_EMULATOR_PORT,

@@ -66,7 +66,7 @@ async function emptyNodeMs(): Promise<number> {
 
 await ensureDatabase(config.DATABASE_URL);
 const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
-await orm.getMigrator().up();
+await orm.migrator.up();
 await orm.close();
 const emulator = await startEc2Emulator({ port: 0, host: '127.0.0.1', region: 'us-west-1' });
 const target: FleetTarget = {

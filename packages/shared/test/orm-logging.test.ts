@@ -4,8 +4,9 @@ import { createOrm, type Orm } from '../src/db/index.js';
 import { createLogger } from '../src/logging/logger.js';
 import { startTcpProxy, type TcpProxy, useTestDatabase } from '../src/testing/index.js';
 
-// knex reports a broken pooled connection with console.log("Connection Error: ...")
-// unless it is given a logger; createOrm routes that into the JSON log.
+// A pooled connection that breaks is reported by the pg driver as an 'error'
+// event, which MikroORM only logs in debug mode; createOrm writes it to the JSON
+// log as a warning (worded "Connection Error: ..." as under MikroORM 6 / knex).
 
 const db = useTestDatabase();
 let proxy: TcpProxy | undefined;

@@ -31,7 +31,7 @@ const prefix = `bench${Date.now().toString(36)}`;
 
 await ensureDatabase(dbUrl.toString());
 const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 10 });
-await orm.getMigrator().up();
+await orm.migrator.up();
 const em = orm.em.fork() as EntityManager;
 
 // Enterprise with a negotiated limit far above what the run creates, so creates measure the

@@ -37,7 +37,7 @@ function log(msg: string): void {
 
 await admin(`create database "${dbName}"`);
 const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 4 });
-await orm.getMigrator().up();
+await orm.migrator.up();
 const emu = await startEc2Emulator({ port: 0, region: REGION, timeScale: 0.0002 });
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const queues = new JobQueues(redis, prefix);

@@ -15,7 +15,7 @@ if (await ensureDatabase(config.DATABASE_URL)) {
 }
 const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
 try {
-  const migrator = orm.getMigrator();
+  const migrator = orm.migrator;
   switch (command) {
     case 'up': {
       const applied = await migrator.up();
@@ -35,8 +35,8 @@ try {
       break;
     }
     case 'status': {
-      const executed = await migrator.getExecutedMigrations();
-      const pending = await migrator.getPendingMigrations();
+      const executed = await migrator.getExecuted();
+      const pending = await migrator.getPending();
       for (const m of executed) process.stdout.write(`applied  ${m.name}\n`);
       for (const m of pending) process.stdout.write(`pending  ${m.name}\n`);
       break;

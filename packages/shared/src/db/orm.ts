@@ -38,14 +38,20 @@ export function ormOptions(opts: OrmOptions): Options {
     allowGlobalContext: false,
     debug: opts.debug ?? false,
     logger: (message) => log.debug(message),
-    // knex prints its warnings ("Connection Error: ...") with console.log unless
-    // given functions: route them into the JSON log instead of breaking it.
+    // Options of the pg.Pool (MikroORM 7 dropped knex).
     driverOptions: {
-      log: {
-        warn: (message: unknown) => log.warn({ detail: String(message) }, 'database driver warning'),
-        error: (message: unknown) => log.error({ detail: String(message) }, 'database driver error'),
-        deprecate: (message: unknown) => log.warn({ detail: String(message) }, 'database driver deprecation'),
-        debug: (message: unknown) => log.debug({ detail: String(message) }, 'database driver debug'),
+      // knex gave up waiting for a pooled connection after 60 s (KnexTimeoutError);
+      // pg.Pool waits forever unless told. Fails with "timeout exceeded when trying to connect".
+      connectionTimeoutMillis: 60_000,
+      // A pooled connection the server or network drops emits an 'error' event on
+      // its pg client, which MikroORM only logs in debug mode: report it as a
+      // warning in the JSON log, worded as knex did under MikroORM 6.
+      onPoolCreated: (pool: pg.Pool) => {
+        pool.on('connect', (client) => {
+          client.on('error', (err) =>
+            log.warn({ detail: `Connection Error: ${String(err)}` }, 'database driver warning'),
+          );
+        });
       },
     },
     discovery: { warnWhenNoEntities: true },
@@ -53,7 +59,11 @@ export function ormOptions(opts: OrmOptions): Options {
 }
 
 export async function createOrm(opts: OrmOptions): Promise<Orm> {
-  return MikroORM.init(ormOptions(opts));
+  const orm = await MikroORM.init(ormOptions(opts));
+  // MikroORM 7 connects lazily; connecting here keeps 6.x's start-up behaviour:
+  // an unreachable database fails createOrm instead of the first query.
+  await orm.connect();
+  return orm;
 }
 
 /** Creates the database named in the URL if it does not exist (for the quick start). */

@@ -29,7 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const template = testDatabaseName('tpl');
   await admin.query(`create database "${template}"`);
   const orm = await createOrm({ databaseUrl: databaseUrl(template), poolMax: 1 });
-  await orm.getMigrator().up();
+  await orm.migrator.up();
   await orm.close(true);
   project.provide('templateDatabase', template);
 

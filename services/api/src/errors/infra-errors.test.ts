@@ -8,9 +8,12 @@ describe('isInfrastructureUnavailable', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(isInfrastructureUnavailable(refused)).toBe(true);
     expect(isInfrastructureUnavailable(new Error('wrapped', { cause: refused }))).toBe(true);
-    expect(isInfrastructureUnavailable(Object.assign(new Error('x'), { name: 'KnexTimeoutError' }))).toBe(
-      true,
-    );
+    // What MikroORM throws when no pooled connection frees up in time.
+    expect(
+      isInfrastructureUnavailable(
+        Object.assign(new Error('timeout exceeded when trying to connect'), { name: 'DriverException' }),
+      ),
+    ).toBe(true);
     expect(isInfrastructureUnavailable(Object.assign(new Error('admin shutdown'), { code: '57P01' }))).toBe(
       true,
     );

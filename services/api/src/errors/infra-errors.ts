@@ -16,7 +16,8 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'Connection is closed',
   "Stream isn't writeable",
-  'Timeout acquiring a connection',
+  // pg.Pool gave up waiting for a free connection (connectionTimeoutMillis in createOrm).
+  'timeout exceeded when trying to connect',
   'connect ECONNREFUSED',
   'Reached the max retries per request limit',
   'Client has encountered a connection error',
@@ -28,7 +29,7 @@ function looksUnavailable(err: unknown, depth: number): boolean {
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
   if (typeof e.code === 'string' && (NETWORK_ERROR_CODES.has(e.code) || isUnavailableSqlState(e.code)))
     return true;
-  if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError') return true;
+  if (e.name === 'ConnectionException') return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) {
     return true;
   }

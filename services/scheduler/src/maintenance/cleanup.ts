@@ -34,7 +34,7 @@ export interface CleanupResult {
 type Exec = <T>(sql: string, params?: unknown[]) => Promise<T>;
 
 /**
- * A Postgres array literal for `= any(?::text[])`: knex spreads a JS array
+ * A Postgres array literal for `= any(?::text[])`: the ORM spreads a JS array
  * bound in raw SQL into a comma list (and an empty one into a syntax error).
  */
 export function pgTextArray(values: readonly string[]): string {

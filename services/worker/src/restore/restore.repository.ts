@@ -196,7 +196,7 @@ export async function completeRestore(tx: Em, restore: RestoreRow, plan: readonl
     `update restores set status = 'completed', completed_at = now(), updated_at = now(),
             replaced_volume_ids = string_to_array(?, ','), new_volume_ids = string_to_array(?, ',')
       where id = ? and status = 'in_progress'`,
-    // Volume ids never contain commas; knex would expand a JS array binding into a list.
+    // Volume ids never contain commas; a JS array binding would be expanded into a list.
     [
       plan.map((p) => p.originalVolumeId).join(','),
       plan.map((p) => p.newVolumeId ?? '').join(','),
