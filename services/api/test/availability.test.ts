@@ -61,12 +61,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Proxies first: a query or command still parked behind a stall then fails at
+  // once, instead of holding a request or a pooled connection that closing the
+  // server or the pool would wait for.
+  await pgProxy?.close();
+  await redisProxy?.close();
   await closeServer?.();
   await queues?.close().catch(() => undefined);
   producer?.disconnect();
   await orm?.close(true);
-  await pgProxy?.close();
-  await redisProxy?.close();
 });
 
 async function call(method: string, path: string, body?: unknown) {
