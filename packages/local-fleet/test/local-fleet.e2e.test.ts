@@ -27,6 +27,7 @@ async function freePort(): Promise<number> {
 }
 
 let fleet: ChildProcess | undefined;
+let output = '';
 afterAll(() => {
   if (fleet?.pid && fleet.exitCode === null) process.kill(-fleet.pid, 'SIGKILL');
 });
@@ -36,7 +37,9 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
   for (;;) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    // The fleet's own log says why (a stuck step, a crash): the last of it goes in the failure.
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; the fleet said:\n${output.slice(-6000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -58,7 +61,6 @@ describe('pnpm dev', () => {
       LOG_LEVEL: 'warn',
     };
     // The worker's second process takes the next metrics port.
-    let output = '';
     fleet = spawn(
       process.execPath,
       ['--conditions=@backups/source', '--import', 'tsx', 'packages/local-fleet/src/main.ts'],
