@@ -24,8 +24,11 @@ RUN for p in api worker scheduler shared ec2-emulator local-fleet; do \
     done
 
 FROM ${NODE_IMAGE} AS runtime
-# Stack traces name the TypeScript lines (the build emits source maps).
-ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps
+# Stack traces name the TypeScript lines (the build emits source maps). Node's
+# compile cache is filled at image build (below), so a container does not
+# recompile the thousand-odd modules it loads at every start.
+ENV NODE_ENV=production NODE_OPTIONS=--enable-source-maps NODE_COMPILE_CACHE=/var/cache/node-compile
+RUN mkdir -p /var/cache/node-compile && chown node:node /var/cache/node-compile
 WORKDIR /app
 # The application's files stay owned by root: the service can read, not change, them.
 USER node
@@ -35,17 +38,20 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 
 FROM runtime AS api
 COPY --from=build /out/api /app
+RUN node --input-type=module -e "await import('/app/dist/app.js')"
 ENV HEALTHCHECK_URL=http://127.0.0.1:8080/healthz
 EXPOSE 8080
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS worker
 COPY --from=build /out/worker /app
+RUN node --input-type=module -e "await import('/app/dist/worker-app.js')"
 ENV HEALTHCHECK_URL=http://127.0.0.1:9101/healthz
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS scheduler
 COPY --from=build /out/scheduler /app
+RUN node --input-type=module -e "await import('/app/dist/scheduler-app.js')"
 ENV HEALTHCHECK_URL=http://127.0.0.1:9102/healthz
 CMD ["node", "dist/main.js"]
 

@@ -1,8 +1,9 @@
 // Start-up and memory of what ships: each service's deployed folder (as its
 // image holds it) started with plain `node dist/main.js`, timed from spawn to
-// the first 200 from /readyz, against the same service run from TypeScript
-// through tsx (how it ran before it had a build) and against an empty Node
-// process, all measured in this run. Also the deployed folders' sizes (what
+// the first 200 from /readyz — without and with Node's compile cache warmed
+// the way the image build warms it — against the same service run from
+// TypeScript through tsx (how it ran before it had a build) and against an
+// empty Node process, all measured in this run. Also the deployed folders' sizes (what
 // each image adds to the Node base image) and the compiled admin CLI's run
 // time. Prints figures; asserts nothing. Needs `pnpm build` (turbo runs it).
 //
@@ -40,12 +41,13 @@ async function timeStarts(
   target: FleetTarget,
   cwd: string,
   args: string[],
+  extraEnv: Record<string, string> = {},
 ): Promise<{ readyMs: number; rss: number }> {
   const ready: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < config.RUNS; i++) {
     const port = await freePort();
-    const env = serviceEnv(service, target, port);
+    const env = { ...serviceEnv(service, target, port), ...extraEnv };
     const running = await startService(cwd, args, env, `http://127.0.0.1:${port}/readyz`, 60_000);
     ready.push(running.readyMs);
     if (running.child.pid) rss.push(memoryOf(running.child.pid).rss);
@@ -82,11 +84,25 @@ try {
   console.log(
     `Node ${process.version}, ${config.RUNS} runs each, medians. Empty node process: ${ms(baseline)}.\n`,
   );
-  console.log('service     deployed   compiled: ready   RSS      tsx from source: ready   RSS');
+  console.log(
+    'service     deployed   compiled: ready   RSS   + compile cache: ready   RSS   tsx from source: ready   RSS',
+  );
   for (const service of SERVICES) {
     const dir = join(root, service.name);
     await deployPackage(service.pkg, dir);
+    const size = folderBytes(dir);
     const compiled = await timeStarts(service, target, dir, ['--enable-source-maps', service.entry]);
+    // As the Dockerfile does: import the service's modules once with the cache on.
+    const cache = { NODE_COMPILE_CACHE: join(dir, '.node-compile-cache') };
+    await run(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', `await import('./${service.warm}')`],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', ...cache },
+      },
+    );
+    const cached = await timeStarts(service, target, dir, ['--enable-source-maps', service.entry], cache);
     const source = await timeStarts(
       service,
       target,
@@ -94,7 +110,7 @@ try {
       ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'],
     );
     console.log(
-      `${service.name.padEnd(11)} ${mib(folderBytes(dir)).padStart(8)}   ${ms(compiled.readyMs).padStart(15)}   ${mib(compiled.rss).padStart(7)}   ${ms(source.readyMs).padStart(22)}   ${mib(source.rss).padStart(7)}`,
+      `${service.name.padEnd(11)} ${mib(size).padStart(8)}   ${ms(compiled.readyMs).padStart(15)} ${mib(compiled.rss).padStart(7)}   ${ms(cached.readyMs).padStart(20)} ${mib(cached.rss).padStart(7)}   ${ms(source.readyMs).padStart(20)} ${mib(source.rss).padStart(7)}`,
     );
   }
 
