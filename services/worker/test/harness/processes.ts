@@ -32,7 +32,6 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
     AWS_ENDPOINT_URL_EC2: fleet.endpoint,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     LOG_LEVEL: 'warn',
     POLL_INTERVAL_MS: '40',
     OPERATION_LEASE_MS: '2000',
@@ -49,9 +48,17 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
   };
 }
 
-/** Starts `services/worker/src/main.ts` as its own OS process. */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export interface SpawnOptions {
+  /** Extra `node` flags before the entry point, e.g. `--heapsnapshot-signal=SIGUSR2`. */
+  nodeArgs?: readonly string[];
+  /** Run this JavaScript file (a compiled build) instead of `src/main.ts` through tsx. */
+  entry?: string;
+}
+
+/** Starts `services/worker/src/main.ts` (or a compiled `entry`) as its own OS process. */
+export function spawnWorker(env: Record<string, string>, opts: SpawnOptions = {}): WorkerProcess {
+  const entry = opts.entry ? [opts.entry] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: WORKER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
