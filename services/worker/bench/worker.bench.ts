@@ -5,7 +5,8 @@
 // Run: pnpm --filter @backups/worker bench
 //   BENCH_DEPLOYMENTS (1000), WORKER_CONCURRENCY (32): the load;
 //   BENCH_WORKER_ENTRY=/path/main.js: run a compiled worker instead of src/main.ts through tsx;
-//   BENCH_NODE_ARGS='--max-semi-space-size=4': extra node flags for the workers;
+//   BENCH_NODE_ARGS='--no-optimize-for-size': node flags after the production ones (src/runtime.ts);
+//   BENCH_GLIBC_TUNABLES='': the workers' GLIBC_TUNABLES instead of the production one;
 //   BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps: the first worker writes a heap snapshot when idle and
 //   when half the backups are done (they pause it for seconds: do not read the timings then).
 
@@ -17,6 +18,7 @@ import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { WORKER_NODE_FLAGS } from '../src/runtime.js';
 import { spawnWorker, type WorkerProcess, workerEnv } from '../test/harness/processes.js';
 
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
@@ -138,6 +140,10 @@ try {
       JOB_LOCK_DURATION_MS: '30000',
       JOB_STALLED_INTERVAL_MS: '30000',
       WORKER_CONCURRENCY: String(CONCURRENCY),
+      // BENCH_GLIBC_TUNABLES='' measures without the production malloc setting.
+      ...(process.env.BENCH_GLIBC_TUNABLES !== undefined
+        ? { GLIBC_TUNABLES: process.env.BENCH_GLIBC_TUNABLES }
+        : {}),
     },
   );
   const workers = [0, 1].map(() => spawnWorker(env, { nodeArgs: NODE_ARGS, entry: WORKER_ENTRY }));
@@ -222,7 +228,9 @@ try {
   );
   for (const [action, n] of [...byAction.entries()].sort())
     log(`  ${action.padEnd(20)} ${(n / DEPLOYMENTS).toFixed(2)}`);
-  log(`worker runs:                  ${[...NODE_ARGS, WORKER_ENTRY ?? 'src/main.ts (tsx)'].join(' ')}`);
+  log(
+    `worker runs:                  ${[...WORKER_NODE_FLAGS, ...NODE_ARGS, WORKER_ENTRY ?? 'src/main.ts (tsx)'].join(' ')}, GLIBC_TUNABLES=${env.GLIBC_TUNABLES ?? ''}`,
+  );
   log(`worker CPU time:              ${reports.map((r) => `${r.cpuSeconds.toFixed(1)} s`).join(', ')}`);
   log(`worker idle RSS:              ${idle.map((m) => MiB(m.rss)).join(', ')}`);
   log(`worker peak RSS (VmHWM):      ${peak.map((m) => MiB(m.hwm)).join(', ')}`);
