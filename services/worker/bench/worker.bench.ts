@@ -1,6 +1,17 @@
-// Throughput benchmark (not a test): 2 worker processes back up 1000 deployments
-// on the EC2 emulator at a high time-scale and report backups/s, EC2 calls per
-// backup and the workers' peak RSS.  Run: pnpm --filter @backups/worker bench
+// Throughput and memory benchmark (not a test): 2 worker processes back up 1000
+// deployments on the EC2 emulator at a high time-scale and report backups/s, EC2
+// calls per backup, and each worker's RSS once started (idle) and at its peak
+// (VmHWM, the kernel's high-water mark), with the heap breakdown at the peak.
+// Run: pnpm --filter @backups/worker bench
+//   BENCH_DEPLOYMENTS (1000), WORKER_CONCURRENCY (32): the load;
+//   BENCH_WORKER_ENTRY (dist/main.js, the compiled build; turbo builds it first):
+//     `src` runs src/main.ts through tsx instead, or give the path of another build;
+//   BENCH_NODE_ARGS='--no-optimize-for-size': node flags after the production ones (src/runtime.ts);
+//   BENCH_GLIBC_TUNABLES='': the workers' GLIBC_TUNABLES instead of the production one;
+//   BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps: the first worker writes a heap snapshot when idle and
+//   when half the backups are done (they pause it for seconds: do not read the timings then).
+
+import { readFileSync } from 'node:fs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
 import { createOrm } from '@backups/shared/db';
@@ -8,9 +19,18 @@ import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { spawnWorker, workerEnv } from '../test/harness/processes.js';
+import { WORKER_NODE_FLAGS } from '../src/runtime.js';
+import { spawnWorker, type WorkerProcess, workerEnv } from '../test/harness/processes.js';
 
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
+const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 32);
+const ENTRY_SETTING = process.env.BENCH_WORKER_ENTRY || 'dist/main.js';
+const WORKER_ENTRY = ENTRY_SETTING === 'src' ? undefined : ENTRY_SETTING;
+const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR || undefined;
+const NODE_ARGS = [
+  ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ...(SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+];
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REGION = 'us-west-1';
@@ -34,6 +54,18 @@ async function admin(sql: string): Promise<void> {
 function log(msg: string): void {
   process.stdout.write(`${msg}\n`);
 }
+
+const MiB = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** VmRSS (now) and VmHWM (the peak so far) of a live process, in bytes. */
+function procRss(w: WorkerProcess): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${w.child.pid}/status`, 'utf8');
+  const kib = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN);
+  return { rss: kib('VmRSS') * 1024, hwm: kib('VmHWM') * 1024 };
+}
+
+const breakdown = (m: NodeJS.MemoryUsage) =>
+  `rss ${MiB(m.rss)}, heap used ${MiB(m.heapUsed)} of ${MiB(m.heapTotal)}, external ${MiB(m.external)} (array buffers ${MiB(m.arrayBuffers)})`;
 
 await admin(`create database "${dbName}"`);
 const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 4 });
@@ -109,15 +141,34 @@ try {
       OPERATION_LEASE_MS: '30000',
       JOB_LOCK_DURATION_MS: '30000',
       JOB_STALLED_INTERVAL_MS: '30000',
-      WORKER_CONCURRENCY: '32',
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      // BENCH_GLIBC_TUNABLES='' measures without the production malloc setting.
+      ...(process.env.BENCH_GLIBC_TUNABLES !== undefined
+        ? { GLIBC_TUNABLES: process.env.BENCH_GLIBC_TUNABLES }
+        : {}),
     },
   );
-  const workers = [spawnWorker(env), spawnWorker(env)];
-  await new Promise((r) => setTimeout(r, 3000)); // let both processes boot before the clock starts
+  const workers = [0, 1].map(() => spawnWorker(env, { nodeArgs: NODE_ARGS, entry: WORKER_ENTRY }));
+  // Both processes booted (their BullMQ workers are connected), then a moment to settle: idle RSS.
+  for (const start = Date.now(); ; ) {
+    const counts = await Promise.all(
+      (['operations', 'deletes'] as const).map((q) => queues.queue(q).getWorkersCount()),
+    );
+    if (counts.every((n) => n >= workers.length)) break;
+    if (Date.now() - start > 60_000)
+      throw new Error(`workers did not start: ${workers[0]?.output().slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = workers.map(procRss);
+  const snapshot = () => SNAPSHOT_DIR && workers[0]?.child.kill('SIGUSR2');
+  snapshot();
+  await new Promise((r) => setTimeout(r, SNAPSHOT_DIR ? 5000 : 0));
 
   log('requesting one backup per deployment ...');
   const emuCallsBefore = await emu.control.calls();
   const started = Date.now();
+  let snapshotTaken = false;
   for (const id of deploymentIds) {
     await conn.execute(
       `with b as (insert into backups (deployment_id, name, backup_type, region) values (?, 'bench', 'manual', ?) returning id)
@@ -134,10 +185,15 @@ try {
       if (r?.failed) log(`WARNING: ${r.failed} backups failed`);
       break;
     }
+    if (!snapshotTaken && (r?.done ?? 0) >= DEPLOYMENTS / 2) {
+      snapshotTaken = true;
+      snapshot();
+    }
     await new Promise((res) => setTimeout(res, 250));
   }
   const elapsed = (Date.now() - started) / 1000;
 
+  const peak = workers.map(procRss);
   await Promise.all(workers.map((w) => w.stop()));
   const reports = workers.map((w) => {
     const line = w
@@ -148,6 +204,8 @@ try {
     return JSON.parse(line) as {
       ec2Calls: { action: string; outcome: string; count: number }[];
       maxRssBytes: number;
+      cpuSeconds: number;
+      memory: { started: NodeJS.MemoryUsage; peak: NodeJS.MemoryUsage };
     };
   });
   const byAction = new Map<string, number>();
@@ -162,7 +220,7 @@ try {
 
   log('');
   log(
-    `deployments / backups:        ${DEPLOYMENTS} (2 data volumes each, 2 worker processes x concurrency 32)`,
+    `deployments / backups:        ${DEPLOYMENTS} (2 data volumes each, 2 worker processes x concurrency ${CONCURRENCY})`,
   );
   log(`emulator time scale:          0.0002 (a 16 GiB snapshot takes ~34 ms)`);
   log(`elapsed:                      ${elapsed.toFixed(1)} s`);
@@ -173,8 +231,15 @@ try {
   for (const [action, n] of [...byAction.entries()].sort())
     log(`  ${action.padEnd(20)} ${(n / DEPLOYMENTS).toFixed(2)}`);
   log(
-    `worker peak RSS:              ${reports.map((r) => `${(r.maxRssBytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`,
+    `worker runs:                  ${[...WORKER_NODE_FLAGS, ...NODE_ARGS, WORKER_ENTRY ?? 'src/main.ts (tsx)'].join(' ')}, GLIBC_TUNABLES=${env.GLIBC_TUNABLES ?? ''}`,
   );
+  log(`worker CPU time:              ${reports.map((r) => `${r.cpuSeconds.toFixed(1)} s`).join(', ')}`);
+  log(`worker idle RSS:              ${idle.map((m) => MiB(m.rss)).join(', ')}`);
+  log(`worker peak RSS (VmHWM):      ${peak.map((m) => MiB(m.hwm)).join(', ')}`);
+  for (const [i, r] of reports.entries()) {
+    log(`  worker ${i} once started:    ${breakdown(r.memory.started)}`);
+    log(`  worker ${i} at its peak:     ${breakdown(r.memory.peak)}`);
+  }
 } finally {
   client.destroy();
   adapter.destroy();

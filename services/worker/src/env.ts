@@ -42,7 +42,7 @@ export const workerEnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
   /** Test-only: SIGKILL this process when it reaches the named step. */
   WORKER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
-  /** Print EC2 call counts to stdout on exit (benchmark). */
+  /** Print EC2 call counts, CPU time and memory figures to stdout on exit (benchmark). */
   WORKER_REPORT_STATS: z.enum(['true', 'false']).default('false'),
 });
 

@@ -16,6 +16,7 @@ const ops = await startOpsServer({
   readiness: () => app.readiness(),
 });
 log.info({ port: ops.port }, 'metrics and health endpoints listening');
+const memory = config.WORKER_REPORT_STATS === 'true' ? trackMemory() : undefined;
 
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {
@@ -26,10 +27,24 @@ async function shutdown(signal: string): Promise<void> {
   await ops.close();
   if (config.WORKER_REPORT_STATS === 'true') {
     process.stdout.write(
-      `${JSON.stringify({ ec2Calls: app.ec2.counter.snapshot(), maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`,
+      `${JSON.stringify({ ec2Calls: app.ec2.counter.snapshot(), maxRssBytes: process.resourceUsage().maxRSS * 1024, cpuSeconds: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, memory: memory?.() })}\n`,
     );
   }
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+/**
+ * Benchmark only: `process.memoryUsage()` once started, and the sample with the
+ * highest RSS (taken every 100 ms), to tell heap from native memory at the peak.
+ */
+function trackMemory(): () => { started: NodeJS.MemoryUsage; peak: NodeJS.MemoryUsage } {
+  const started = process.memoryUsage();
+  let peak = started;
+  setInterval(() => {
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) peak = now;
+  }, 100).unref();
+  return () => ({ started, peak });
+}

@@ -184,13 +184,14 @@ async function poll(ctx: OperationContext, backup: BackupRow, snapshots: Snapsho
   // One DescribeSnapshots for all of the backup's unfinished snapshots.
   const described = new Map((await ctx.ec2.describeSnapshots(open)).map((s) => [s.snapshotId, s]));
   const { updates, verdict } = evaluateSnapshots(snapshots, described);
+  // The snapshots' new states and the verdict they lead to, in one transaction.
   await ctx.fenced(async (tx) => {
     await applySnapshotUpdates(tx, updates);
     if (verdict.kind === 'failed') await recordFailureReason(tx, backup.id, verdict.reason);
+    if (verdict.kind === 'completed') await completeBackup(tx, backup.id, verdict.sizeBytes);
   });
   if (verdict.kind === 'failed') return continueAfter(0);
   if (verdict.kind === 'pending') return continueAfter(ctx.pollMs);
-  await ctx.fenced((tx) => completeBackup(tx, backup.id, verdict.sizeBytes));
   return succeeded();
 }
 

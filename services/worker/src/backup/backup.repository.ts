@@ -104,13 +104,14 @@ export async function markCreateRequested(
   backupId: bigint,
   volumeIds: readonly string[],
 ): Promise<void> {
-  for (const volumeId of volumeIds) {
-    await run(
-      tx,
-      'update backup_snapshots set state_message = ? where backup_id = ? and volume_id = ? and snapshot_id is null',
-      [CREATE_REQUESTED, backupId.toString(), volumeId],
-    );
-  }
+  if (volumeIds.length === 0) return;
+  // One statement for the node's volumes (not one round trip per volume).
+  await run(
+    tx,
+    `update backup_snapshots set state_message = ?
+      where backup_id = ? and volume_id in (select jsonb_array_elements_text(?::jsonb)) and snapshot_id is null`,
+    [CREATE_REQUESTED, backupId.toString(), JSON.stringify(volumeIds)],
+  );
 }
 
 export async function createWasRequested(em: Em, backupId: bigint): Promise<boolean> {
@@ -127,24 +128,40 @@ export async function recordSnapshotIds(
   backupId: bigint,
   byVolume: ReadonlyMap<string, string>,
 ): Promise<void> {
-  for (const [volumeId, snapshotId] of byVolume) {
-    await run(
-      tx,
-      `update backup_snapshots set snapshot_id = ?, state_message = null, updated_at = now()
-        where backup_id = ? and volume_id = ? and snapshot_id is null`,
-      [snapshotId, backupId.toString(), volumeId],
-    );
-  }
+  if (byVolume.size === 0) return;
+  await run(
+    tx,
+    `update backup_snapshots b set snapshot_id = v.snapshot_id, state_message = null, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(volume_id text, snapshot_id text)
+      where b.backup_id = ? and b.volume_id = v.volume_id and b.snapshot_id is null`,
+    [
+      JSON.stringify([...byVolume].map(([volume_id, snapshot_id]) => ({ volume_id, snapshot_id }))),
+      backupId.toString(),
+    ],
+  );
 }
 
 export async function applySnapshotUpdates(tx: Em, updates: readonly SnapshotUpdate[]): Promise<void> {
-  for (const u of updates) {
-    await run(
-      tx,
-      `update backup_snapshots set state = ?, progress = ?, size_bytes = ?, state_message = ?, updated_at = now() where id = ?`,
-      [u.state, u.progress, u.sizeBytes?.toString() ?? null, u.stateMessage, u.id.toString()],
-    );
-  }
+  if (updates.length === 0) return;
+  await run(
+    tx,
+    `update backup_snapshots b
+        set state = v.state, progress = v.progress, size_bytes = v.size_bytes::bigint,
+            state_message = v.state_message, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as v(id text, state text, progress smallint, size_bytes text, state_message text)
+      where b.id = v.id::bigint`,
+    [
+      JSON.stringify(
+        updates.map((u) => ({
+          id: u.id.toString(),
+          state: u.state,
+          progress: u.progress,
+          size_bytes: u.sizeBytes?.toString() ?? null,
+          state_message: u.stateMessage,
+        })),
+      ),
+    ],
+  );
 }
 
 export async function recordFailureReason(tx: Em, backupId: bigint, reason: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WORKER_NODE_FLAGS, WORKER_RUNTIME_ENV } from '../../src/runtime.js';
 
 const WORKER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,13 +45,25 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Several workers run side by side: each takes a free port for its ops endpoints.
     METRICS_PORT: '0',
+    // Started as in production (src/runtime.ts).
+    ...WORKER_RUNTIME_ENV,
     ...extra,
   };
 }
 
-/** Starts `services/worker/src/main.ts` as its own OS process. */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'], {
+export interface SpawnOptions {
+  /** `node` flags after the production ones (src/runtime.ts), e.g. `--heapsnapshot-signal=SIGUSR2`. */
+  nodeArgs?: readonly string[];
+  /** Run this JavaScript file (a compiled build) instead of `src/main.ts` through tsx. */
+  entry?: string;
+}
+
+/** Starts `services/worker/src/main.ts` (or a compiled `entry`) as its own OS process. */
+export function spawnWorker(env: Record<string, string>, opts: SpawnOptions = {}): WorkerProcess {
+  const entry = opts.entry
+    ? [opts.entry]
+    : ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...(opts.nodeArgs ?? []), ...entry], {
     cwd: WORKER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
