@@ -1,3 +1,4 @@
+import { WORKER_RUNTIME_ENV } from '@backups/worker/runtime';
 import type { Service } from './deployables.js';
 
 export interface FleetTarget {
@@ -22,5 +23,7 @@ export function serviceEnv(service: Service, target: FleetTarget, port: number):
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     [service.portVariable]: String(port),
+    // The worker image's memory settings (its Dockerfile target sets the same).
+    ...(service.name === 'worker' ? WORKER_RUNTIME_ENV : {}),
   };
 }

@@ -6,8 +6,9 @@
 //   BENCH_DEPLOYMENTS (1000), WORKER_CONCURRENCY (32): the load;
 //   BENCH_WORKER_ENTRY (dist/main.js, the compiled build; turbo builds it first):
 //     `src` runs src/main.ts through tsx instead, or give the path of another build;
-//   BENCH_NODE_ARGS='--no-optimize-for-size': node flags after the production ones (src/runtime.ts);
-//   BENCH_GLIBC_TUNABLES='': the workers' GLIBC_TUNABLES instead of the production one;
+//   BENCH_NODE_ARGS='--optimize-for-size': extra node flags for the workers;
+//   BENCH_NODE_OPTIONS='', BENCH_GLIBC_TUNABLES='': the workers' NODE_OPTIONS / GLIBC_TUNABLES
+//     instead of the production ones (src/runtime.ts), e.g. empty to measure V8's and glibc's defaults;
 //   BENCH_HEAP_SNAPSHOT_DIR=/tmp/snaps: the first worker writes a heap snapshot when idle and
 //   when half the backups are done (they pause it for seconds: do not read the timings then).
 
@@ -19,7 +20,6 @@ import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { WORKER_NODE_FLAGS } from '../src/runtime.js';
 import { spawnWorker, type WorkerProcess, workerEnv } from '../test/harness/processes.js';
 
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
@@ -142,7 +142,10 @@ try {
       JOB_LOCK_DURATION_MS: '30000',
       JOB_STALLED_INTERVAL_MS: '30000',
       WORKER_CONCURRENCY: String(CONCURRENCY),
-      // BENCH_GLIBC_TUNABLES='' measures without the production malloc setting.
+      // BENCH_NODE_OPTIONS='' / BENCH_GLIBC_TUNABLES='' measure without the production settings.
+      ...(process.env.BENCH_NODE_OPTIONS !== undefined
+        ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
+        : {}),
       ...(process.env.BENCH_GLIBC_TUNABLES !== undefined
         ? { GLIBC_TUNABLES: process.env.BENCH_GLIBC_TUNABLES }
         : {}),
@@ -231,7 +234,7 @@ try {
   for (const [action, n] of [...byAction.entries()].sort())
     log(`  ${action.padEnd(20)} ${(n / DEPLOYMENTS).toFixed(2)}`);
   log(
-    `worker runs:                  ${[...WORKER_NODE_FLAGS, ...NODE_ARGS, WORKER_ENTRY ?? 'src/main.ts (tsx)'].join(' ')}, GLIBC_TUNABLES=${env.GLIBC_TUNABLES ?? ''}`,
+    `worker runs:                  node ${[...NODE_ARGS, WORKER_ENTRY ?? 'src/main.ts (tsx)'].join(' ')}, NODE_OPTIONS=${env.NODE_OPTIONS ?? ''}, GLIBC_TUNABLES=${env.GLIBC_TUNABLES ?? ''}`,
   );
   log(`worker CPU time:              ${reports.map((r) => `${r.cpuSeconds.toFixed(1)} s`).join(', ')}`);
   log(`worker idle RSS:              ${idle.map((m) => MiB(m.rss)).join(', ')}`);

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { WORKER_NODE_FLAGS, WORKER_RUNTIME_ENV } from '../../src/runtime.js';
+import { WORKER_RUNTIME_ENV } from '../../src/runtime.js';
 
 const WORKER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -52,7 +52,7 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
 }
 
 export interface SpawnOptions {
-  /** `node` flags after the production ones (src/runtime.ts), e.g. `--heapsnapshot-signal=SIGUSR2`. */
+  /** Extra `node` flags, e.g. `--heapsnapshot-signal=SIGUSR2`. */
   nodeArgs?: readonly string[];
   /** Run this JavaScript file (a compiled build) instead of `src/main.ts` through tsx. */
   entry?: string;
@@ -63,7 +63,7 @@ export function spawnWorker(env: Record<string, string>, opts: SpawnOptions = {}
   const entry = opts.entry
     ? [opts.entry]
     : ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...(opts.nodeArgs ?? []), ...entry], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: WORKER_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
