@@ -19,7 +19,7 @@ import { createOrm, ensureDatabase } from '@backups/shared/db';
 import { z } from 'zod';
 import { deployPackage, folderBytes, REPO_ROOT } from '../src/deploy.js';
 import { SERVICES, type Service } from '../src/deployables.js';
-import { type FleetTarget, serviceEnv } from '../src/service-env.js';
+import { type FleetTarget, runtimeEnv, serviceEnv } from '../src/service-env.js';
 import { freePort, memoryOf, startService } from '../src/service-process.js';
 
 const run = promisify(execFile);
@@ -99,7 +99,8 @@ try {
       ['--enable-source-maps', '--input-type=module', '-e', `await import('./${service.warm}')`],
       {
         cwd: dir,
-        env: { PATH: process.env.PATH ?? '', ...cache },
+        // The same flags as the start: Node keys its cache on them.
+        env: { PATH: process.env.PATH ?? '', ...runtimeEnv(service), ...cache },
       },
     );
     const cached = await timeStarts(service, target, dir, ['--enable-source-maps', service.entry], cache);

@@ -1,3 +1,4 @@
+import { SERVICE_RUNTIME_ENV } from '@backups/shared/runtime-env';
 import { WORKER_RUNTIME_ENV } from '@backups/worker/runtime';
 import type { Service } from './deployables.js';
 
@@ -23,7 +24,11 @@ export function serviceEnv(service: Service, target: FleetTarget, port: number):
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     [service.portVariable]: String(port),
-    // The worker image's memory settings (its Dockerfile target sets the same).
-    ...(service.name === 'worker' ? WORKER_RUNTIME_ENV : {}),
+    ...runtimeEnv(service),
   };
+}
+
+/** The memory settings the service's image starts it with (its Dockerfile target sets the same). */
+export function runtimeEnv(service: Service): Readonly<Record<string, string>> {
+  return service.name === 'worker' ? WORKER_RUNTIME_ENV : SERVICE_RUNTIME_ENV;
 }

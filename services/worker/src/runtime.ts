@@ -13,13 +13,10 @@
 //   V8 collect as it goes: the peak stays within ~20 MiB of the idle RSS, for
 //   ~15% more worker CPU. (--optimize-for-size bounds it as well, but doubles
 //   the CPU per backup.) Operators running bigger pods can raise the limit.
-// GLIBC_TUNABLES mmap_threshold=32 KiB: compiling @aws-sdk/client-ec2 (one 2 MiB
-//   script) takes ~35 MiB of parser/compiler memory in 32 KiB segments; freed,
-//   glibc keeps them in the main heap for good (~26 MiB of RSS). From 32 KiB up,
-//   allocations are mapped and unmapped instead, which gives them back.
-//   (Ignored where the C library is not glibc.)
+// Plus every service's malloc setting (SERVICE_RUNTIME_ENV).
+import { SERVICE_RUNTIME_ENV } from '@backups/shared/runtime-env';
 
 export const WORKER_RUNTIME_ENV: Readonly<Record<string, string>> = {
+  ...SERVICE_RUNTIME_ENV,
   NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=160',
-  GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=32768',
 };
