@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { startEc2Emulator } from '@backups/ec2-emulator';
 import { loadConfig } from '@backups/shared';
-import { createOrm, ensureDatabase } from '@backups/shared/db';
+import { ensureDatabase } from '@backups/shared/db';
+import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { localFleetEnv } from './env.js';
 import { preflight } from './preflight.js';
 import { Fleet } from './processes.js';
@@ -22,7 +23,7 @@ if (problems.length) {
 }
 
 await ensureDatabase(config.DATABASE_URL);
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
+const orm = await createMigratingOrm({ databaseUrl: config.DATABASE_URL, poolMax: 2 });
 await orm.migrator.up();
 
 const emulator = await startEc2Emulator({

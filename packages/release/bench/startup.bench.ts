@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEc2Emulator } from '@backups/ec2-emulator';
 import { loadConfig } from '@backups/shared';
-import { createOrm, ensureDatabase } from '@backups/shared/db';
+import { ensureDatabase } from '@backups/shared/db';
+import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { z } from 'zod';
 import { deployPackage, folderBytes, REPO_ROOT } from '../src/deploy.js';
 import { SERVICES, type Service } from '../src/deployables.js';
@@ -67,7 +68,7 @@ async function emptyNodeMs(): Promise<number> {
 }
 
 await ensureDatabase(config.DATABASE_URL);
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
+const orm = await createMigratingOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
 await orm.migrator.up();
 await orm.close();
 const emulator = await startEc2Emulator({ port: 0, host: '127.0.0.1', region: 'us-west-1' });

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startEc2Emulator } from '@backups/ec2-emulator';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
 import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployPackage, devPackagesIn } from '../src/deploy.js';
@@ -80,6 +81,33 @@ describe('the deployed tools', () => {
     }).catch((err: { code: number; stderr: string }) => err);
     expect('code' in failure && failure.code).toBe(64);
     expect('stderr' in failure && failure.stderr).toMatch(/tenant:create/);
+  });
+
+  it('EC2 calls go through the SDK bundled into the shared package, not an installed SDK', async () => {
+    const seeder = new EC2Client({
+      region: 'us-west-1',
+      endpoint: emulator.endpoint,
+      credentials: { accessKeyId: 'release-check', secretAccessKey: 'release-check' },
+    });
+    const { instanceId } = await seedInstance(seeder, {
+      az: 'us-west-1a',
+      dataVolumes: [{ device: '/dev/sdf', sizeGiB: 8 }],
+    });
+    seeder.destroy();
+    const dir = folder('@backups/worker');
+    const stored = readdirSync(join(dir, 'node_modules', '.pnpm'));
+    expect(stored.filter((p) => p.startsWith('@aws-sdk+client-ec2'))).toEqual([]);
+    const script = `
+      import { Ec2Adapter } from '@backups/shared/ec2';
+      const ec2 = new Ec2Adapter({ region: 'us-west-1', endpoint: process.env.ENDPOINT, credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+      const [instance] = await ec2.describeInstances([process.env.INSTANCE]);
+      ec2.destroy();
+      console.log(JSON.stringify(instance));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ENDPOINT: emulator.endpoint, INSTANCE: instanceId },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ instanceId, availabilityZone: 'us-west-1a' });
   });
 
   it('stack traces name the TypeScript lines', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../src/db/migrations/index.js';
-import { createOrm, type Orm } from '../src/db/orm.js';
+import { createMigratingOrm, MIGRATIONS } from '../src/db/migrator.js';
+import type { Orm } from '../src/db/orm.js';
 import { createEmptyDatabase, databaseUrl, dropDatabase } from '../src/testing/index.js';
 
 /** An empty database (no migrations) for the calling describe block, with an ORM on it. */
@@ -9,7 +9,7 @@ function useEmptyDatabase(): () => Orm {
   let orm: Orm | undefined;
   beforeAll(async () => {
     name = await createEmptyDatabase();
-    orm = await createOrm({ databaseUrl: databaseUrl(name), poolMax: 2 });
+    orm = await createMigratingOrm({ databaseUrl: databaseUrl(name), poolMax: 2 });
   });
   afterAll(async () => {
     await orm?.close(true);

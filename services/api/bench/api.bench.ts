@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
-import { createOrm, ensureDatabase } from '@backups/shared/db';
+import { ensureDatabase } from '@backups/shared/db';
+import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -30,7 +31,7 @@ dbUrl.pathname = `/${dbName}`;
 const prefix = `bench${Date.now().toString(36)}`;
 
 await ensureDatabase(dbUrl.toString());
-const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 10 });
+const orm = await createMigratingOrm({ databaseUrl: dbUrl.toString(), poolMax: 10 });
 await orm.migrator.up();
 const em = orm.em.fork() as EntityManager;
 

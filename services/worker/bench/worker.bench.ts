@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
-import { createOrm } from '@backups/shared/db';
+import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import { Redis } from 'ioredis';
@@ -68,7 +68,7 @@ const breakdown = (m: NodeJS.MemoryUsage) =>
   `rss ${MiB(m.rss)}, heap used ${MiB(m.heapUsed)} of ${MiB(m.heapTotal)}, external ${MiB(m.external)} (array buffers ${MiB(m.arrayBuffers)})`;
 
 await admin(`create database "${dbName}"`);
-const orm = await createOrm({ databaseUrl: dbUrl.toString(), poolMax: 4 });
+const orm = await createMigratingOrm({ databaseUrl: dbUrl.toString(), poolMax: 4 });
 await orm.migrator.up();
 const emu = await startEc2Emulator({ port: 0, region: REGION, timeScale: 0.0002 });
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });

@@ -5,7 +5,8 @@
 //   pnpm db:migrate status     list applied and pending migrations
 import { z } from 'zod';
 import { databaseEnv, loadConfig } from '../config/env.js';
-import { createOrm, ensureDatabase } from './orm.js';
+import { createMigratingOrm } from './migrator.js';
+import { ensureDatabase } from './orm.js';
 
 const config = loadConfig('migrate', z.object({ DATABASE_URL: databaseEnv.DATABASE_URL }));
 const command = process.argv[2] ?? 'up';
@@ -13,7 +14,7 @@ const command = process.argv[2] ?? 'up';
 if (await ensureDatabase(config.DATABASE_URL)) {
   process.stdout.write(`created database ${new URL(config.DATABASE_URL).pathname.slice(1)}\n`);
 }
-const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
+const orm = await createMigratingOrm({ databaseUrl: config.DATABASE_URL, poolMax: 1 });
 try {
   const migrator = orm.migrator;
   switch (command) {

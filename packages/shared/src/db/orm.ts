@@ -1,9 +1,7 @@
-import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { ENTITIES } from './entities/index.js';
-import { MIGRATIONS } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
@@ -23,15 +21,6 @@ export function ormOptions(opts: OrmOptions): Options {
     driver: PostgreSqlDriver,
     clientUrl: opts.databaseUrl,
     entities: ENTITIES,
-    extensions: [Migrator],
-    migrations: {
-      migrationsList: MIGRATIONS,
-      tableName: 'schema_migrations',
-      transactional: true,
-      allOrNothing: true,
-      snapshot: false,
-      silent: true,
-    },
     pool: { min: 0, max: opts.poolMax ?? 10 },
     forceUtcTimezone: true,
     // Every request and job must fork its own EntityManager; the global one is a trap.
@@ -58,8 +47,9 @@ export function ormOptions(opts: OrmOptions): Options {
   };
 }
 
-export async function createOrm(opts: OrmOptions): Promise<Orm> {
-  const orm = await MikroORM.init(ormOptions(opts));
+/** An ORM for a service: no migrations (see migrator.ts for what applies the schema). */
+export async function createOrm(opts: OrmOptions, more: Partial<Options> = {}): Promise<Orm> {
+  const orm = await MikroORM.init({ ...ormOptions(opts), ...more });
   // MikroORM 7 connects lazily; connecting here keeps 6.x's start-up behaviour:
   // an unreachable database fails createOrm instead of the first query.
   await orm.connect();

@@ -14,7 +14,7 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
   type VolumeType,
-} from '@aws-sdk/client-ec2';
+} from './aws-sdk.js';
 import { backoffDelayMs, sleep } from './backoff.js';
 import { Ec2CallCounter } from './call-counter.js';
 import type {

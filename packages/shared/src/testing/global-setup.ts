@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createOrm } from '../db/orm.js';
+import { createMigratingOrm } from '../db/migrator.js';
 import './provided-context.js';
 import { databaseUrl, TEST_ADMIN_DATABASE_URL, testDatabaseName } from './test-env.js';
 
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await dropStaleDatabases(admin);
   const template = testDatabaseName('tpl');
   await admin.query(`create database "${template}"`);
-  const orm = await createOrm({ databaseUrl: databaseUrl(template), poolMax: 1 });
+  const orm = await createMigratingOrm({ databaseUrl: databaseUrl(template), poolMax: 1 });
   await orm.migrator.up();
   await orm.close(true);
   project.provide('templateDatabase', template);
