@@ -115,12 +115,14 @@ const baseline = new Hono().get('/baseline', async (c) => {
 
 function listen(
   fetch: (req: Request) => Response | Promise<Response>,
-): Promise<{ url: string; close: () => void }> {
+): Promise<{ url: string; close: () => Promise<void> }> {
   return new Promise((resolve) => {
     const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
       resolve({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => server.close(),
+        // Resolves once requests still in flight are answered: only then may Redis and
+        // Postgres close, or a late request's command fails on a closed connection.
+        close: () => new Promise<void>((done) => server.close(() => done())),
       });
     });
   });
@@ -202,8 +204,7 @@ try {
     );
   }
 } finally {
-  api.close();
-  bare.close();
+  await Promise.all([api.close(), bare.close()]);
 }
 
 process.stdout.write(

@@ -83,15 +83,21 @@ async function collectDelays(queueName: string, p: string, expected: number, due
   const done = new Promise<void>((r) => {
     resolveDone = r;
   });
+  // BullMQ leaves a connection it was given open: the collector closes its own.
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const worker = new Worker(
     queueName,
     async (job) => {
       delays.push(Date.now() - dueOf(job));
       if (delays.length >= expected) resolveDone();
     },
-    { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: p, concurrency: 50 },
+    { connection, prefix: p, concurrency: 50 },
   );
-  return { worker, delays, done };
+  const close = async () => {
+    await worker.close();
+    await connection.quit();
+  };
+  return { close, delays, done };
 }
 
 async function firing(): Promise<void> {
@@ -116,8 +122,11 @@ async function firing(): Promise<void> {
   console.log(
     `waiting ${Math.round((dueAt - Date.now()) / 1000)} s for ${FIRING} schedules due at ${new Date(dueAt).toISOString()}…`,
   );
-  await Promise.race([collector.done, new Promise((r) => setTimeout(r, dueAt - Date.now() + 60_000))]);
-  await collector.worker.close();
+  await Promise.race([
+    collector.done,
+    new Promise((r) => setTimeout(r, dueAt - Date.now() + 60_000).unref()),
+  ]);
+  await collector.close();
   const sorted = collector.delays.slice(0, FIRING).sort((a, b) => a - b);
   console.log(
     `schedule firing delay (${sorted.length} fired): p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted.at(-1)} ms`,
@@ -130,8 +139,8 @@ async function firing(): Promise<void> {
   await inBatches(FIRING, 100, (i) =>
     baseline.add('x', { i }, { delay: at - Date.now(), ...JOB_CATALOGUE['schedule.fire'].options }),
   );
-  await Promise.race([base.done, new Promise((r) => setTimeout(r, 60_000))]);
-  await base.worker.close();
+  await Promise.race([base.done, new Promise((r) => setTimeout(r, 60_000).unref())]);
+  await base.close();
   const bs = base.delays.sort((a, b) => a - b);
   console.log(
     `baseline: ${bs.length} delayed jobs due at one instant: p50 ${percentile(bs, 50)} ms, p99 ${percentile(bs, 99)} ms`,
