@@ -54,7 +54,6 @@ ensure_redis() {
   wait_for redis 127.0.0.1 6379
 }
 
-
 # The console's tests drive Debian's Chromium headless (never a browser a tool downloads itself).
 ensure_chromium() {
   if [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ]; then return 0; fi

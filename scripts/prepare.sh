@@ -20,10 +20,10 @@ ensure_postgres
 ensure_redis
 if [ "${1:-}" = "--chromium" ]; then ensure_chromium; fi
 
-# Reinstall only when the lockfile, a manifest or the toolchain changed: a
+# Reinstall only when the lockfile, a manifest, pnpm's settings or the toolchain changed: a
 # frozen install is correct but takes seconds even when nothing changed.
 install_stamp() {
-  { node -v; pnpm -v; cat pnpm-lock.yaml pnpm-workspace.yaml package.json packages/*/package.json services/*/package.json; } |
+  { node -v; pnpm -v; cat pnpm-lock.yaml pnpm-workspace.yaml .pnpmfile.cjs .npmrc package.json packages/*/package.json services/*/package.json; } |
     sha256sum | cut -d' ' -f1
 }
 stamp_file=node_modules/.prepared-stamp

@@ -19,6 +19,7 @@ node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo
 install_local_package() { # name@version dir
   local spec=$1 dir=$2 tmp
   tmp=$(mktemp -d "$TOOLCHAIN_DIR/.install.XXXXXX")
+  chmod 755 "$tmp" # mktemp makes it private; the toolchain is readable like any install
   if ! npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "$spec" >/dev/null; then
     rm -rf "$tmp"
     echo "could not install $spec from the npm registry" >&2
