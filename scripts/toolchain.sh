@@ -11,6 +11,9 @@
 NODE_PIN=24.22.3
 PNPM_PIN=12.4.2
 TOOLCHAIN_DIR="${TOOLCHAIN_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.local}"
+# The machine's own PATH: its npm runs under the node it came with, not ours
+# (an npm 11 run under the fetched Node 24 was seen to hang on an install).
+MACHINE_PATH="${MACHINE_PATH:-$PATH}"
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
@@ -20,7 +23,8 @@ install_local_package() { # name@version dir
   local spec=$1 dir=$2 tmp
   tmp=$(mktemp -d "$TOOLCHAIN_DIR/.install.XXXXXX")
   chmod 755 "$tmp" # mktemp makes it private; the toolchain is readable like any install
-  if ! npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "$spec" >/dev/null; then
+  # Bounded: a registry that stops answering fails the set-up instead of hanging it.
+  if ! PATH="$MACHINE_PATH" timeout 600 npm install --prefix "$tmp" --no-save --no-audit --no-fund --loglevel=error "$spec" </dev/null >/dev/null; then
     rm -rf "$tmp"
     echo "could not install $spec from the npm registry" >&2
     return 1
