@@ -23,7 +23,7 @@ const SEED_FIELDS = [
 const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 describe('GET /deployments/{id}/backups and /backups/{backup_id}', () => {
-  it('lists newest first with exactly the seed fields and types, hides deleted, and explains failures', async () => {
+  it('lists newest first with exactly the documented fields and types, hides deleted, and explains failures', async () => {
     const bigDeployment = 611298765432109056n;
     const t = await seedTenant(api.em(), { deploymentId: bigDeployment });
     const em = api.em();

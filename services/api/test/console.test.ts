@@ -235,7 +235,7 @@ describe('Console Backups tab', () => {
     expect((await backupRow(api.em(), completed))?.status).toBe('deleting');
   });
 
-  it('restores after a confirmation that warns in the seed words, and shows the restore', async () => {
+  it('restores after a confirmation that warns about data written after the backup, and shows the restore', async () => {
     const seeded = await seedTenant(api.em());
     const completed = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
     const failed = await seedBackup(api.em(), seeded.deploymentId, { status: 'failed' });

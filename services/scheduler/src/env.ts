@@ -8,14 +8,15 @@ export const schedulerEnv = z.object({
   ...redisEnv,
   ...logEnv,
   ...awsEnv,
-  /** How often every unfinished operation in Postgres is re-driven (Redis may have lost its signal). */
+  /**
+   * How often every unfinished operation in Postgres is re-driven (Redis may have lost its signal)
+   * and Redis's backup-schedule job schedulers are brought in line with Postgres's schedules.
+   */
   RECONCILE_EVERY_MS: ms(30_000),
   /** How often expired backups are looked for; expiry is promised within a minute. */
   EXPIRE_EVERY_MS: ms(15_000),
   /** How often replaced volumes and orphans are cleaned up. */
   CLEANUP_EVERY_MS: ms(300_000),
-  /** How often Redis's schedulers are compared with Postgres's schedules. */
-  SCHEDULE_SYNC_EVERY_MS: ms(60_000),
   /** Replaced volumes are kept this long after a restore, then deleted. */
   REPLACED_VOLUME_GRACE_HOURS: z.coerce.number().min(0).default(24),
   /** A tagged resource nothing references must be at least this old before it is deleted as an orphan. */

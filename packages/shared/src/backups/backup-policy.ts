@@ -1,7 +1,7 @@
 import type { Cloud, Plan, StorageType } from '../domain/enums.js';
 import { DomainError } from './domain-error.js';
 
-// The seed's plan table and support rules, with no I/O.
+// The plan limits and support rules of the public Backups API documentation, with no I/O.
 
 /** Backups per deployment by plan; null means the plan has no backups at all. */
 export const PLAN_BACKUP_LIMITS: Record<Plan, number | null> = { basic: null, pro: 5, enterprise: 10 };

@@ -37,10 +37,10 @@ export const BACKUP_STATUSES = [
 ] as const;
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];
 
-/** The statuses the public API shows (the seed's table). */
+/** The statuses the public API shows (`deleted` backups are hidden). */
 export const VISIBLE_BACKUP_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'deleting'] as const;
 
-/** Backups that count against the plan limit (SPEC §4). */
+/** Backups that count against the plan's per-deployment limit (failed, deleting and deleted ones do not). */
 export const LIMITED_BACKUP_STATUSES = ['pending', 'in_progress', 'completed'] as const;
 
 export const SNAPSHOT_STATES = ['pending', 'completed', 'error', 'deleted'] as const;

@@ -144,18 +144,6 @@ export class Ec2Adapter {
     );
   }
 
-  /** Blocks until every instance is in `state` (for tools; the worker polls across steps instead). */
-  async waitForInstances(
-    instanceIds: readonly string[],
-    state: 'running' | 'stopped',
-    timeoutMs: number,
-  ): Promise<void> {
-    await this.waitUntil(`instances ${state}`, timeoutMs, async () => {
-      const states = await this.instanceStates(instanceIds);
-      return instanceIds.every((id) => states.get(id) === state);
-    });
-  }
-
   // ---- snapshots ------------------------------------------------------------
 
   /**
@@ -364,16 +352,6 @@ export class Ec2Adapter {
       );
       return (page.Volumes ?? []).map(toVolumeInfo);
     });
-  }
-
-  private async waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      if (await check()) return;
-      if (Date.now() > deadline)
-        throw new Ec2FailureError('wait', 'WaiterTimeout', `timed out waiting for ${what}`);
-      await sleep(backoffDelayMs(attempt, { baseMs: 250, capMs: 5000 }));
-    }
   }
 
   /**

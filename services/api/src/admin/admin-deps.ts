@@ -4,7 +4,7 @@ import type { AdminSql } from './admin-sql.js';
 export interface AdminDeps {
   sql: AdminSql;
   /**
-   * An EC2 adapter for a region (the CLI builds it from AWS_REGION / AWS_ENDPOINT_URL_EC2).
+   * An EC2 adapter for a region (the CLI builds it for the command's --region, at AWS_ENDPOINT_URL_EC2).
    * May be async so that the CLI loads the AWS SDK only when a command talks to EC2.
    */
   ec2ForRegion(region: string): Ec2Adapter | Promise<Ec2Adapter>;

@@ -4,7 +4,7 @@ import { startRestore } from '../services/restores.service.js';
 import { type ApiApp, callerOf, type RouteDeps } from './route-kit.js';
 import { backupParams, COMMON_ERRORS, errorResponses, security } from './schemas.js';
 
-/** The seed's restore call has no body; an empty JSON object is tolerated, anything else is refused. */
+/** The documented restore call has no body; an empty JSON object is tolerated, anything else is refused. */
 const restoreBody = z.strictObject({});
 
 export const restoreBackupRoute = createRoute({

@@ -23,7 +23,7 @@ const base: BackupView = {
 };
 
 describe('backup serializer', () => {
-  it('writes the seed shape with exact int64 ids and second-precision UTC times', () => {
+  it('writes the documented shape with exact int64 ids and second-precision UTC times', () => {
     const json = stringifyJson(serializeBackup(base));
     expect(json).toBe(
       '{"id":611298765432109056,"deployment_id":42,"node_id":null,"name":"pre-upgrade-backup",' +

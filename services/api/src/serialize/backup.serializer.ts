@@ -28,7 +28,7 @@ export function publicRemarks(b: Pick<BackupView, 'status' | 'remarks' | 'failur
   return b.remarks ? `${reason} | ${b.remarks}` : reason;
 }
 
-/** Exactly the seed's fields, in the seed's order; ids stay bigint so stringifyJson writes them exactly. */
+/** Exactly the documented backup fields, in the documented order; ids stay bigint so stringifyJson writes them exactly. */
 export function serializeBackup(b: BackupView) {
   return {
     id: b.id,

@@ -1,4 +1,4 @@
-/** RFC 3339 in UTC with second precision, as the seed writes it: 2025-01-15T10:30:00Z. */
+/** RFC 3339 in UTC with second precision, as the public API documents it: 2025-01-15T10:30:00Z. */
 export function rfc3339(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }

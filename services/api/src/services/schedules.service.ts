@@ -14,7 +14,7 @@ import { assertRedisReachable } from './work-signals.js';
 
 // Postgres holds the schedule; the BullMQ job scheduler that fires it is a
 // mirror. The mirror is updated after the commit; if that fails, the
-// scheduler's periodic sync (SCHEDULE_SYNC_EVERY_MS) brings Redis in line, so
+// scheduler's reconcile job (every RECONCILE_EVERY_MS) brings Redis in line, so
 // the request still succeeds once Postgres has it.
 
 function noSchedule(deploymentId: bigint) {

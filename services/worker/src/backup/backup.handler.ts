@@ -36,7 +36,7 @@ import {
   snapshotExclusions,
 } from './backup-progress.js';
 
-/** One step of a backup operation (SPEC §5): start, snapshot each node, poll, finish or clean up. */
+/** One step of a backup operation: start, snapshot each node, poll, finish or clean up. */
 export async function backupStep(ctx: OperationContext): Promise<StepResult> {
   const backupId = ctx.lease.backupId;
   if (backupId === null) return failed('backup operation without a backup');

@@ -45,7 +45,7 @@ import {
   type RestoreStep,
 } from './restore-steps.js';
 
-/** One step of a restore operation (SPEC §5); `restores.step` says which. */
+/** One step of a restore operation; `restores.step` says which. */
 export async function restoreStep(ctx: OperationContext): Promise<StepResult> {
   const restoreId = ctx.lease.restoreId;
   if (restoreId === null) return failed('restore operation without a restore');

@@ -19,7 +19,7 @@ import {
   type UpgradeRow,
 } from './upgrade.repository.js';
 
-// One step of an upgrade (SPEC §5 "Pre-upgrade backups"). The operation runs
+// One step of an upgrade. The operation runs
 // only after the deployment's earlier operations, so its pre-upgrade backup has
 // settled by now: completed → stop the nodes, record the new version, start
 // them; anything else → the upgrade is aborted before touching the deployment.

@@ -88,7 +88,7 @@ export class Migration0001InitialSchema extends Migration {
         check (status <> 'in_progress' or started_at is not null),
         check (status <> 'completed' or (completed_at is not null and size_bytes is not null))
       );
-      -- The seed: "Only one backup can be in progress per deployment at a time."
+      -- Only one backup can be in progress per deployment at a time.
       create unique index backups_one_in_progress on backups (deployment_id) where status = 'in_progress';
       create index backups_by_deployment on backups (deployment_id, id desc) where status <> 'deleted';
       create index backups_expiry on backups (expires_at) where status = 'completed' and expires_at is not null;
@@ -130,7 +130,7 @@ export class Migration0001InitialSchema extends Migration {
         completed_at timestamptz,
         updated_at timestamptz not null default now()
       );
-      -- The seed: "Only one restore can run at a time per deployment."
+      -- Only one restore can run at a time per deployment.
       create unique index restores_one_active on restores (deployment_id) where status in ('pending', 'in_progress');
       create index restores_by_backup on restores (backup_id) where status in ('pending', 'in_progress');
 

@@ -45,7 +45,7 @@ export function typeLabel(type) {
   return TYPE_LABELS[type] ?? String(type);
 }
 
-/** The seed: backups pending or in progress cannot be deleted; one being deleted is gone already. */
+/** Backups pending or in progress cannot be deleted; one being deleted is gone already. */
 export function canDelete(backup, restoringBackupId) {
   if (['pending', 'in_progress', 'deleting'].includes(backup.status)) return false;
   return backup.id !== restoringBackupId;
