@@ -7,7 +7,7 @@ export default mergeConfig(
     test: {
       include: ['test/**/*.test.ts'],
       environment: 'node',
-      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      globalSetup: ['../../packages/testing/src/global-setup.ts'],
       testTimeout: 180_000,
       hookTimeout: 120_000,
     },

@@ -7,7 +7,7 @@ export default mergeConfig(
     test: {
       include: ['test/**/*.test.ts'],
       environment: 'node',
-      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      globalSetup: ['../../packages/testing/src/global-setup.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
       // Two shared cores: a few files at a time is faster than many fighting.

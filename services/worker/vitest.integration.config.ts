@@ -7,7 +7,7 @@ export default mergeConfig(
     test: {
       include: ['test/**/*.test.ts'],
       environment: 'node',
-      globalSetup: ['../../packages/shared/src/testing/global-setup.ts'],
+      globalSetup: ['../../packages/testing/src/global-setup.ts'],
       testTimeout: 90_000,
       hookTimeout: 60_000,
       // Files start worker processes of their own; two at a time is what 2 shared cores take.

@@ -2,7 +2,7 @@ import { type ChildProcess, exec, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { useTestDatabase, useTestRedis } from '@backups/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // `pnpm dev` end to end: the same entry point a newcomer runs, as a real

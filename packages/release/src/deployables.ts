@@ -42,4 +42,5 @@ export const DEV_ONLY_PACKAGES = [
   'playwright-core',
   'autocannon',
   'fast-check',
+  '@backups/testing',
 ] as const;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
-import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { useTestDatabase, useTestRedis } from '@backups/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployPackage, devPackagesIn } from '../src/deploy.js';
 import { SERVICES } from '../src/deployables.js';

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
 import { Ec2Adapter } from '@backups/shared/ec2';
-import { useTestDatabase } from '@backups/shared/testing';
+import { useTestDatabase } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand, UsageError } from '../src/admin/admin-commands.js';

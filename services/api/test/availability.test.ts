@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
-import { startTcpProxy, type TcpProxy, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { startTcpProxy, type TcpProxy, useTestDatabase, useTestRedis } from '@backups/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';

@@ -9,7 +9,7 @@ import {
   type RestoreStatus,
 } from '@backups/shared';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
-import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { useTestDatabase, useTestRedis } from '@backups/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // main.ts as a real process: it starts from its environment, serves, and

@@ -1,4 +1,4 @@
-import { sampleValue, scrape } from '@backups/shared/testing';
+import { sampleValue, scrape } from '@backups/testing';
 import { describe, expect, it } from 'vitest';
 import { expectStatus, seedBackup, seedTenant, useApi } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { JobQueues } from '@backups/shared/jobs';
-import { newBackup, seedDeployment, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { newBackup, seedDeployment, useTestDatabase, useTestRedis } from '@backups/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireBackups } from '../src/maintenance/expire.js';
 

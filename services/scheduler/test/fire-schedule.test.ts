@@ -1,4 +1,4 @@
-import { useTestDatabase } from '@backups/shared/testing';
+import { useTestDatabase } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { fireSchedule } from '../src/schedules/fire-schedule.js';

@@ -1,6 +1,6 @@
 import { JobQueues } from '@backups/shared/jobs';
 import { scheduleJobId } from '@backups/shared/schedules';
-import { seedDeployment, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { seedDeployment, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type RunningEc2Emulator, startEc2Emulator } from '@backups/ec2-emulator';
 import { JobQueues } from '@backups/shared/jobs';
-import { sampleValue, scrape, seedDeployment, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { sampleValue, scrape, seedDeployment, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

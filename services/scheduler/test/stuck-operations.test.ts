@@ -1,4 +1,4 @@
-import { newBackup, seedDeployment, useTestDatabase } from '@backups/shared/testing';
+import { newBackup, seedDeployment, useTestDatabase } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { findStuckOperations } from '../src/maintenance/stuck-operations.js';

@@ -1,4 +1,4 @@
-import { sampleValue, scrape, startTcpProxy, type TcpProxy } from '@backups/shared/testing';
+import { sampleValue, scrape, startTcpProxy, type TcpProxy } from '@backups/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { row, useTestFleet } from './harness/fleet.js';
 import { spawnWorker, type WorkerProcess, workerEnv } from './harness/processes.js';

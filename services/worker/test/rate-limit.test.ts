@@ -1,5 +1,5 @@
 import { Ec2WaitError, RedisRateLimiter } from '@backups/shared/ec2';
-import { useTestRedis } from '@backups/shared/testing';
+import { useTestRedis } from '@backups/testing';
 import { describe, expect, it } from 'vitest';
 
 const redis = useTestRedis();

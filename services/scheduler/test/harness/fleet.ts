@@ -3,7 +3,7 @@ import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backup
 import { createLogger } from '@backups/shared';
 import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
-import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import { startWorkerApp, type WorkerApp } from '@backups/worker/app';
 import { workerEnvSchema } from '@backups/worker/env';
 import type { EntityManager } from '@mikro-orm/postgresql';

@@ -1,7 +1,7 @@
 import { type RunningEc2Emulator, startEc2Emulator } from '@backups/ec2-emulator';
 import { createLogger } from '@backups/shared';
 import { JobQueues } from '@backups/shared/jobs';
-import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/shared/testing';
+import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
 import { workerEnvSchema } from '../../src/env.js';

@@ -1,8 +1,7 @@
+import { stringifyJson } from '@backups/shared';
+import { BackupSchema, DeploymentSchema, isUniqueViolation, RestoreSchema } from '@backups/shared/db';
 import { describe, expect, it } from 'vitest';
-import { BackupSchema, DeploymentSchema, isUniqueViolation, RestoreSchema } from '../src/db/index.js';
-import { stringifyJson } from '../src/json.js';
-import { newBackup, seedDeployment } from '../src/testing/fixtures.js';
-import { useTestDatabase } from '../src/testing/index.js';
+import { newBackup, seedDeployment, useTestDatabase } from '../../src/index.js';
 
 const db = useTestDatabase();
 

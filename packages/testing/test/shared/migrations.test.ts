@@ -1,7 +1,7 @@
+import type { Orm } from '@backups/shared/db';
+import { createMigratingOrm, MIGRATIONS } from '@backups/shared/db/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratingOrm, MIGRATIONS } from '../src/db/migrator.js';
-import type { Orm } from '../src/db/orm.js';
-import { createEmptyDatabase, databaseUrl, dropDatabase } from '../src/testing/index.js';
+import { createEmptyDatabase, databaseUrl, dropDatabase } from '../../src/index.js';
 
 /** An empty database (no migrations) for the calling describe block, with an ORM on it. */
 function useEmptyDatabase(): () => Orm {

@@ -1,6 +1,6 @@
+import { createOrm, type Orm } from '@backups/shared/db';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createOrm, type Orm } from '../db/orm.js';
 import './provided-context.js';
 import { databaseUrl, TEST_ADMIN_DATABASE_URL, testDatabaseName } from './test-env.js';
 

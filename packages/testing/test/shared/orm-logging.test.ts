@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
+import { createLogger } from '@backups/shared';
+import { createOrm, type Orm } from '@backups/shared/db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOrm, type Orm } from '../src/db/index.js';
-import { createLogger } from '../src/logging/logger.js';
-import { startTcpProxy, type TcpProxy, useTestDatabase } from '../src/testing/index.js';
+import { startTcpProxy, type TcpProxy, useTestDatabase } from '../../src/index.js';
 
 // A pooled connection that breaks is reported by the pg driver as an 'error'
 // event, which MikroORM only logs in debug mode; createOrm writes it to the JSON

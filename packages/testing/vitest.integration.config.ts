@@ -7,7 +7,7 @@ export default mergeConfig(
     test: {
       include: ['test/**/*.test.ts'],
       environment: 'node',
-      globalSetup: ['./src/testing/global-setup.ts'],
+      globalSetup: ['./src/global-setup.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

@@ -1,5 +1,5 @@
+import { BackupSchema, DeploymentSchema, NodeSchema, TenantSchema } from '@backups/shared/db';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BackupSchema, DeploymentSchema, NodeSchema, TenantSchema } from '../db/index.js';
 
 /** A Pro tenant with one AWS deployment of one node; returns their ids. */
 export async function seedDeployment(em: EntityManager, deploymentId?: bigint) {

@@ -1,6 +1,6 @@
+import { createMigratingOrm } from '@backups/shared/db/migrator';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createMigratingOrm } from '../db/migrator.js';
 import './provided-context.js';
 import { databaseUrl, TEST_ADMIN_DATABASE_URL, testDatabaseName } from './test-env.js';
 

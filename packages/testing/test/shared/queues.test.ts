@@ -1,6 +1,6 @@
+import { JobQueues } from '@backups/shared/jobs';
 import { describe, expect, it } from 'vitest';
-import { JobQueues } from '../src/jobs/index.js';
-import { useTestRedis } from '../src/testing/index.js';
+import { useTestRedis } from '../../src/index.js';
 
 const redis = useTestRedis();
 
