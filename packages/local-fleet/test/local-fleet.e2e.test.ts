@@ -1,5 +1,5 @@
 import { type ChildProcess, exec, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { useTestDatabase, useTestRedis } from '@backups/testing';
@@ -14,16 +14,26 @@ const redis = useTestRedis();
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(exec);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function listenOn(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '0.0.0.0', () => resolve(server));
   });
+}
+
+/**
+ * `count` consecutive ports that are all free: the fleet gives worker i the
+ * metrics port base + i - 1, so picking the base alone could collide with a
+ * port in use (the worker then dies with EADDRINUSE and the backup never runs).
+ */
+async function freePortRun(count: number): Promise<number[]> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const held = await Promise.all(Array.from({ length: count }, (_, i) => listenOn(base + i)));
+    await Promise.all(held.map((s) => s && new Promise((r) => s.close(r))));
+    if (held.every(Boolean)) return held.map((_, i) => base + i);
+  }
 }
 
 let fleet: ChildProcess | undefined;
@@ -38,29 +48,32 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     // The fleet's own log says why (a stuck step, a crash): the last of it goes in the failure.
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; the fleet said:\n${output.slice(-6000)}`);
+    const stopped = fleet !== undefined && fleet.exitCode !== null;
+    if (stopped || Date.now() > deadline)
+      throw new Error(
+        `${stopped ? 'the fleet stopped' : 'timed out'} waiting for ${what}; the fleet said:\n${output.slice(-6000)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 describe('pnpm dev', () => {
   it('brings the fleet up; the printed curl creates a backup that completes and shows in Bull Board; Ctrl-C stops it all', async () => {
-    const apiPort = await freePort();
+    // The API, the emulator, the scheduler's and both workers' metrics ports.
+    const [apiPort, emulatorPort, schedulerPort, workerBasePort] = await freePortRun(5);
     const env = {
       ...process.env,
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
       API_PORT: String(apiPort),
-      EC2_EMULATOR_PORT: String(await freePort()),
-      WORKER_METRICS_BASE_PORT: String(await freePort()),
-      SCHEDULER_METRICS_PORT: String(await freePort()),
+      EC2_EMULATOR_PORT: String(emulatorPort),
+      WORKER_METRICS_BASE_PORT: String(workerBasePort),
+      SCHEDULER_METRICS_PORT: String(schedulerPort),
       EC2_TIME_SCALE: '0.002',
       LOG_PRETTY: 'false',
       LOG_LEVEL: 'warn',
     };
-    // The worker's second process takes the next metrics port.
     fleet = spawn(
       process.execPath,
       ['--conditions=@backups/source', '--import', 'tsx', 'packages/local-fleet/src/main.ts'],
