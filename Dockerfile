@@ -13,7 +13,7 @@ RUN npm install -g pnpm@12.4.2
 WORKDIR /src
 # pnpm's Docker recipe: fetch every package from the lockfile alone (cached
 # until the lockfile changes), then install offline from the source tree.
-COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc .pnpmfile.cjs ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline && pnpm build
