@@ -1,15 +1,3 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.js';
+import { integrationConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(
-  shared,
-  defineConfig({
-    test: {
-      include: ['test/**/*.test.ts'],
-      environment: 'node',
-      globalSetup: ['./src/global-setup.ts'],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
-    },
-  }),
-);
+export default integrationConfig({ testTimeout: 30_000, hookTimeout: 60_000 });

@@ -1,17 +1,4 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.js';
+import { integrationConfig } from '../../vitest.shared.js';
 
-export default mergeConfig(
-  shared,
-  defineConfig({
-    test: {
-      include: ['test/**/*.test.ts'],
-      environment: 'node',
-      globalSetup: ['../../packages/testing/src/global-setup.ts'],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
-      // Two shared cores: a few files at a time is faster than many fighting.
-      maxWorkers: 2,
-    },
-  }),
-);
+// Two shared cores: a few files at a time is faster than many fighting.
+export default integrationConfig({ testTimeout: 30_000, hookTimeout: 60_000, maxWorkers: 2 });
