@@ -1,3 +1,3 @@
-export * from './entities/index.js';
+export * from './entities.js';
 export { createOrm, ensureDatabase, type Orm, type OrmOptions, ormOptions } from './orm.js';
 export { isUniqueViolation } from './pg-errors.js';

@@ -1,7 +1,7 @@
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { ENTITIES } from './entities/index.js';
+import { ENTITIES } from './entities.js';
 
 export type Orm = MikroORM;
 

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { SNAPSHOT_STATES } from '../../domain/enums.js';
+import { SNAPSHOT_STATES } from './backup-statuses.js';
 
 /**
  * One EBS snapshot of a backup. It records where the snapshot came from (node,

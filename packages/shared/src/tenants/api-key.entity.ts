@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import type { Permission } from '../../domain/enums.js';
+import type { Permission } from '../domain/enums.js';
 
 export const ApiKeySchema = defineEntity({
   name: 'ApiKey',

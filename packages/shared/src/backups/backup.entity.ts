@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { BACKUP_STATUSES, BACKUP_TYPES } from '../../domain/enums.js';
+import { BACKUP_TYPES } from '../domain/enums.js';
+import { BACKUP_STATUSES } from './backup-statuses.js';
 
 export const BackupSchema = defineEntity({
   name: 'Backup',

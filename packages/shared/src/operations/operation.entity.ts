@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { OPERATION_KINDS, OPERATION_STATUSES } from '../../domain/enums.js';
+import { OPERATION_KINDS, OPERATION_STATUSES } from './operation-statuses.js';
 
 /**
  * The per-deployment ordered log of serialised work (backup, restore, upgrade).

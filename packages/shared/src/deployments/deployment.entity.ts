@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { CLOUDS, DEPLOYMENT_STATUSES, STORAGE_TYPES } from '../../domain/enums.js';
+import { CLOUDS, STORAGE_TYPES } from '../domain/enums.js';
+import { DEPLOYMENT_STATUSES } from './deployment-statuses.js';
 
 export const DeploymentSchema = defineEntity({
   name: 'Deployment',

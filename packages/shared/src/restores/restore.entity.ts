@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { RESTORE_STATUSES } from '../../domain/enums.js';
+import { RESTORE_STATUSES } from './restore-statuses.js';
 
 export const RestoreSchema = defineEntity({
   name: 'Restore',

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { UPGRADE_STATUSES } from '../../domain/enums.js';
+import { UPGRADE_STATUSES } from './upgrade-statuses.js';
 
 export const UpgradeSchema = defineEntity({
   name: 'Upgrade',

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
-import { PLANS } from '../../domain/enums.js';
+import { PLANS } from '../domain/enums.js';
 
 export const TenantSchema = defineEntity({
   name: 'Tenant',

@@ -1,0 +1,1 @@
+export * from './cleanup-candidate.entity.js';

@@ -1,0 +1,4 @@
+export * from './deployment.entity.js';
+export * from './deployment-statuses.js';
+export * from './node.entity.js';
+export * from './volume.entity.js';

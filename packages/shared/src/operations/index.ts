@@ -1,0 +1,2 @@
+export * from './operation.entity.js';
+export * from './operation-statuses.js';

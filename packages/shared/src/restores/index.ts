@@ -1,0 +1,3 @@
+export * from './restore.entity.js';
+export * from './restore-statuses.js';
+export * from './restore-volume.entity.js';

@@ -1,0 +1,2 @@
+export * from './api-key.entity.js';
+export * from './tenant.entity.js';

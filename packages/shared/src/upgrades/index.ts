@@ -1,0 +1,2 @@
+export * from './upgrade.entity.js';
+export * from './upgrade-statuses.js';
