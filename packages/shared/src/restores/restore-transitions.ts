@@ -12,8 +12,13 @@ import { RestoreVolumeSchema } from './restore-volume.entity.js';
 // rows only from the statuses it may leave and says whether it did. They join
 // the caller's transaction (the worker's fenced one) when there is one.
 
-/** Join the caller's transaction, or open one: a savepoint per call would only add round trips. */
-const JOIN = { propagation: TransactionPropagation.REQUIRED } as const;
+/**
+ * Join the caller's transaction, or open one: a savepoint per call would only
+ * add round trips. A new object each time: MikroORM writes into the options
+ * it is given (the transaction it ran in), so a shared one would carry a
+ * finished transaction into the next call.
+ */
+const join = () => ({ propagation: TransactionPropagation.REQUIRED });
 
 /** The longest error kept on a restore row. */
 const MAX_ERROR = 2000;
@@ -74,7 +79,7 @@ export async function beginRestore(
         .execute();
     await beginDeploymentChange(tx, restore.deploymentId, 'restoring');
     return true;
-  }, JOIN);
+  }, join());
 }
 
 /** The in-progress restore moves to `step`; `error` (when given) records why it took that path. */
@@ -139,7 +144,7 @@ export async function completeRestore(
     );
     await endDeploymentChange(tx, restore.deploymentId, 'restoring', 'running');
     return n === 1;
-  }, JOIN);
+  }, join());
 }
 
 /** pending / in_progress → `failed` (nothing touched) or `rolled_back`; the deployment runs again. */
@@ -157,5 +162,5 @@ export async function endRestore(
     );
     await endDeploymentChange(tx, restore.deploymentId, 'restoring', 'running');
     return n === 1;
-  }, JOIN);
+  }, join());
 }

@@ -14,8 +14,13 @@ import { ACTIVE_UPGRADE_STATUSES, type UpgradeStep } from './upgrade-statuses.js
 // statuses (and step) it may leave and says whether it did; the deployment's
 // status and version move with it, in the caller's transaction when there is one.
 
-/** Join the caller's transaction, or open one: a savepoint per call would only add round trips. */
-const JOIN = { propagation: TransactionPropagation.REQUIRED } as const;
+/**
+ * Join the caller's transaction, or open one: a savepoint per call would only
+ * add round trips. A new object each time: MikroORM writes into the options
+ * it is given (the transaction it ran in), so a shared one would carry a
+ * finished transaction into the next call.
+ */
+const join = () => ({ propagation: TransactionPropagation.REQUIRED });
 
 type UpgradeRef = Pick<Upgrade, 'id' | 'deploymentId'>;
 
@@ -55,7 +60,7 @@ export async function startUpgrade(em: EntityManager, u: UpgradeRef): Promise<bo
     if (n === 0) return false;
     await beginDeploymentChange(tx, u.deploymentId, 'upgrading');
     return true;
-  }, JOIN);
+  }, join());
 }
 
 /** The nodes are down (`stop_nodes` → `start_nodes`): the new version is recorded, then they come back up on it. */
@@ -71,7 +76,7 @@ export async function recordUpgradedVersion(
     );
     await recordDeploymentVersion(tx, u.deploymentId, u.targetVersion);
     return n === 1;
-  }, JOIN);
+  }, join());
 }
 
 /** in_progress → completed; the deployment runs again. */
@@ -84,7 +89,7 @@ export async function completeUpgrade(em: EntityManager, u: UpgradeRef): Promise
     );
     await endDeploymentChange(tx, u.deploymentId, 'upgrading', 'running');
     return n === 1;
-  }, JOIN);
+  }, join());
 }
 
 /**
@@ -105,5 +110,5 @@ export async function failUpgrade(
     );
     await endDeploymentChange(tx, u.deploymentId, 'upgrading', deploymentStatus);
     return n === 1;
-  }, JOIN);
+  }, join());
 }
