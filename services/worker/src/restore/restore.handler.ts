@@ -19,6 +19,7 @@ import {
   RestoreSchema,
   recordRestoreVolume,
   setRestoreStep,
+  type UndoneRestoreStatus,
 } from '@backups/shared/restores';
 import { attachVolumes, detachVolumes, type MoveOutcome, moveInstances } from '../node-moves/node-moves.js';
 import {
@@ -98,7 +99,7 @@ async function runStep(
     case 'finalize':
       return finalize(ctx, restore, plan);
     case 'abort':
-      return abort(ctx, restore, plan);
+      return deleteVolumesAndEnd(ctx, restore, plan, 'failed');
     // Rollback, once the nodes may have been stopped: the original volumes go
     // back where they were, the nodes start, the new volumes are deleted.
     case 'rollback_detach':
@@ -120,7 +121,7 @@ async function runStep(
         'could not start',
       );
     case 'rollback_cleanup':
-      return rollbackCleanup(ctx, restore, plan);
+      return deleteVolumesAndEnd(ctx, restore, plan, 'rolled_back');
   }
 }
 
@@ -256,35 +257,27 @@ async function finalize(
   return succeeded();
 }
 
-/** Failure before the nodes were touched: delete what was created and end `failed`. */
-async function abort(ctx: OperationContext, restore: Restore, plan: RestorePlanItem[]): Promise<StepResult> {
-  const deleted = await deleteMadeVolumes(
-    ctx,
-    restore,
-    plan,
-    (v) => v.state === 'creating' || v.attachments.length > 0,
-  );
-  if (!deleted) return continueAfter(ctx.pollMs);
-  const reason = restore.error ?? 'restore failed';
-  await ctx.fenced((tx) => endRestore(tx, restore, 'failed', reason));
-  return failed(reason);
-}
-
-/** The last rollback step: the new volumes go, and the restore ends `rolled_back` with the reason. */
-async function rollbackCleanup(
+/**
+ * How a restore that did not happen ends, once every volume it made is deleted:
+ * `abort` (a failure before the nodes were touched) ends `failed`, the last
+ * rollback step ends `rolled_back`, each with the reason.
+ */
+async function deleteVolumesAndEnd(
   ctx: OperationContext,
   restore: Restore,
   plan: RestorePlanItem[],
+  end: UndoneRestoreStatus,
 ): Promise<StepResult> {
-  const deleted = await deleteMadeVolumes(
-    ctx,
-    restore,
-    plan,
-    (v) => v.state === 'creating' || v.attachments.some((a) => a.state !== 'detached'),
-  );
-  if (!deleted) return continueAfter(ctx.pollMs);
-  const reason = `${restore.error ?? 'restore failed'} The deployment was rolled back to its original volumes.`;
-  await ctx.fenced((tx) => endRestore(tx, restore, 'rolled_back', reason));
+  const busy =
+    end === 'failed'
+      ? (v: VolumeInfo) => v.state === 'creating' || v.attachments.length > 0
+      : (v: VolumeInfo) => v.state === 'creating' || v.attachments.some((a) => a.state !== 'detached');
+  if (!(await deleteMadeVolumes(ctx, restore, plan, busy))) return continueAfter(ctx.pollMs);
+  const reason =
+    end === 'failed'
+      ? (restore.error ?? 'restore failed')
+      : `${restore.error ?? 'restore failed'} The deployment was rolled back to its original volumes.`;
+  await ctx.fenced((tx) => endRestore(tx, restore, end, reason));
   return failed(reason);
 }
 
