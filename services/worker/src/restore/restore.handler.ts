@@ -51,11 +51,11 @@ export async function restoreStep(ctx: OperationContext): Promise<StepResult> {
   if (restore.status === 'completed') return succeeded();
   if (restore.status === 'failed' || restore.status === 'rolled_back')
     return failed(restore.error ?? `restore ${restore.status}`);
-  if (restore.status === 'pending') return plan(ctx, restore);
+  if (restore.status === 'pending') return writePlan(ctx, restore);
   const step: RestoreStep = isRestoreStep(restore.step) ? restore.step : 'create_volumes';
-  const planItems = await loadRestorePlan(ctx.em, restore);
+  const plan = await loadRestorePlan(ctx.em, restore);
   try {
-    return await runStep(ctx, restore, step, planItems);
+    return await runStep(ctx, restore, step, plan);
   } catch (err) {
     // EC2 refused for good (not a throttle, which the drive loop turns into a wait).
     if (!(err instanceof Ec2FailureError || err instanceof Ec2NotFoundError)) throw err;
@@ -126,7 +126,7 @@ async function runStep(
 }
 
 /** Writes the whole plan before any EC2 call, or ends the restore `failed` if there is nothing it can do. */
-async function plan(ctx: OperationContext, restore: Restore): Promise<StepResult> {
+async function writePlan(ctx: OperationContext, restore: Restore): Promise<StepResult> {
   const problem = await ctx.fenced(async (tx) => {
     const planned = await planRestore(tx, restore);
     if ('problem' in planned) return planned.problem;
