@@ -1,9 +1,5 @@
-import {
-  createBackupLocked,
-  insertOperation,
-  insertReturningId,
-  lockDeployment,
-} from '@backups/shared/backups';
+import { createBackupLocked, insertOperation, lockDeployment } from '@backups/shared/backups';
+import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { all, row, useTestFleet } from './harness/fleet.js';
@@ -29,12 +25,12 @@ async function requestUpgrade(em: EntityManager, deploymentId: bigint, target: s
           })
         ).backupId
       : null;
-    const id = await insertReturningId(
-      tx,
-      `insert into upgrades (deployment_id, from_version, target_version, pre_upgrade_backup_id)
-       values (?, '0.4.0', ?, ?) returning id`,
-      [deploymentId, target, backupId],
-    );
+    const id = await createPendingUpgrade(tx, {
+      deploymentId,
+      fromVersion: '0.4.0',
+      targetVersion: target,
+      preUpgradeBackupId: backupId,
+    });
     await insertOperation(tx, { deploymentId, kind: 'upgrade', upgradeId: id, backupId });
     return id;
   });

@@ -9,7 +9,7 @@ export const RestoreSchema = defineEntity({
     deploymentId: p.bigint('bigint'),
     backupId: p.bigint('bigint'),
     status: p.enum([...RESTORE_STATUSES]),
-    /** The step reached (e.g. `create_volumes`, `stop_nodes`, `swap_volumes`), for operators and resumption. */
+    /** The step reached (`create_volumes`, `stop_nodes`, … `rollback_cleanup`: the worker's restore steps), for operators and resumption. */
     step: p.text().nullable(),
     error: p.text().nullable(),
     replacedVolumeIds: p.array(),

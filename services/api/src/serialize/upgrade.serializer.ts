@@ -1,30 +1,17 @@
-import type { UpgradeStatus } from '@backups/shared';
+import type { Upgrade } from '@backups/shared/upgrades';
 import { rfc3339, rfc3339OrNull } from './timestamp.js';
 
-export interface UpgradeView {
-  id: bigint;
-  deploymentId: bigint;
-  fromVersion: string;
-  targetVersion: string;
-  status: UpgradeStatus;
-  preUpgradeBackupId: bigint | null;
-  error: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  completedAt: Date | null;
-}
-
-export function serializeUpgrade(u: UpgradeView) {
+export function serializeUpgrade(u: Upgrade) {
   return {
     id: u.id,
     deployment_id: u.deploymentId,
     from_version: u.fromVersion,
     target_version: u.targetVersion,
     status: u.status,
-    pre_upgrade_backup_id: u.preUpgradeBackupId,
-    error: u.error,
+    pre_upgrade_backup_id: u.preUpgradeBackupId ?? null,
+    error: u.error ?? null,
     created_at: rfc3339(u.createdAt),
-    started_at: rfc3339OrNull(u.startedAt),
-    completed_at: rfc3339OrNull(u.completedAt),
+    started_at: rfc3339OrNull(u.startedAt ?? null),
+    completed_at: rfc3339OrNull(u.completedAt ?? null),
   };
 }

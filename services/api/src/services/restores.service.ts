@@ -1,14 +1,9 @@
 import { assertBackupsSupported, assertPlanHasBackups, insertOperation } from '@backups/shared/backups';
 import { isUniqueViolation } from '@backups/shared/db';
+import { createPendingRestore, type Restore } from '@backups/shared/restores';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
-import {
-  getRestore,
-  hasActiveRestore,
-  insertRestore,
-  listRestores,
-} from '../repositories/restore.repository.js';
-import type { RestoreView } from '../serialize/restore.serializer.js';
+import { getRestore, hasActiveRestore, listRestores } from '../repositories/restore.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
 import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
@@ -46,7 +41,7 @@ export async function startRestore(
         );
       }
       if (await hasActiveRestore(tx, deploymentId)) throw alreadyRestoring();
-      const id = await insertRestore(tx, deploymentId, backupId);
+      const id = await createPendingRestore(tx, { deploymentId, backupId });
       await insertOperation(tx, { deploymentId, kind: 'restore', restoreId: id, backupId });
       return id;
     });
@@ -65,7 +60,7 @@ export async function listDeploymentRestores(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<RestoreView[]> {
+): Promise<Restore[]> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
   return listRestores(em, deploymentId);
@@ -76,7 +71,7 @@ export async function getDeploymentRestore(
   caller: Caller,
   deploymentId: bigint,
   restoreId: bigint,
-): Promise<RestoreView> {
+): Promise<Restore> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
   const restore = await getRestore(em, deploymentId, restoreId);

@@ -4,13 +4,8 @@ import {
   insertOperation,
   PLAN_BACKUP_LIMITS,
 } from '@backups/shared/backups';
-import {
-  currentVersion,
-  getUpgrade,
-  hasActiveUpgrade,
-  insertUpgrade,
-} from '../repositories/upgrade.repository.js';
-import type { UpgradeView } from '../serialize/upgrade.serializer.js';
+import { createPendingUpgrade, type Upgrade } from '@backups/shared/upgrades';
+import { currentVersion, getUpgrade, hasActiveUpgrade } from '../repositories/upgrade.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
 import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
@@ -64,7 +59,7 @@ export async function requestUpgrade(
       backupId = created.backupId;
       rotated = created.rotated;
     }
-    const id = await insertUpgrade(tx, {
+    const id = await createPendingUpgrade(tx, {
       deploymentId,
       fromVersion,
       targetVersion,
@@ -87,7 +82,7 @@ export async function getDeploymentUpgrade(
   caller: Caller,
   deploymentId: bigint,
   upgradeId: bigint,
-): Promise<UpgradeView> {
+): Promise<Upgrade> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
   const upgrade = await getUpgrade(em, deploymentId, upgradeId);

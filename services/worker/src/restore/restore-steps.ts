@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { AttachmentState } from '@backups/shared/ec2';
+import type { RestorePlanItem } from '@backups/shared/restores';
+import type { SwapItem } from '../node-moves/node-moves.js';
 
 // The restore state machine without I/O. `restores.step` holds where it is;
 // every step looks at EC2 first and only acts on what is not done yet, so any
@@ -27,7 +27,7 @@ export const ROLLBACK_STEPS = [
 ] as const;
 export type RestoreStep = (typeof FORWARD_STEPS)[number] | (typeof ROLLBACK_STEPS)[number] | 'abort';
 
-export function isRestoreStep(step: string | null): step is RestoreStep {
+export function isRestoreStep(step: string | null | undefined): step is RestoreStep {
   return (
     step === 'abort' ||
     (FORWARD_STEPS as readonly string[]).includes(step ?? '') ||
@@ -53,85 +53,16 @@ export function failurePath(step: RestoreStep): 'abort' | 'rollback_detach' | 'r
   return 'retry';
 }
 
-/** A CreateVolume idempotency token (≤ 64 ASCII chars) that is the same for the same planned volume. */
-export function clientToken(restoreId: bigint, nodeId: bigint, device: string): string {
-  return `rs-${createHash('sha256').update(`${restoreId}:${nodeId}:${device}`).digest('hex').slice(0, 40)}`;
-}
+/** The volumes the restore replaces, at their node's device. */
+export const originals = (plan: readonly RestorePlanItem[]): SwapItem[] =>
+  plan.map((p) => ({ volumeId: p.originalVolumeId, instanceId: p.instanceId, device: p.device }));
 
-export type Decision<T> =
-  | { kind: 'act'; items: T[] }
-  | { kind: 'wait' }
-  | { kind: 'done' }
-  | { kind: 'fail'; reason: string };
+/** The new volumes made so far, at the device they are for. */
+export const replacements = (plan: readonly RestorePlanItem[]): SwapItem[] =>
+  plan.flatMap((p) =>
+    p.newVolumeId ? [{ volumeId: p.newVolumeId, instanceId: p.instanceId, device: p.device }] : [],
+  );
 
-/** Instances toward `target` (stopped/running): which to act on, wait, done, or a state we cannot work with. */
-export function instanceDecision(
-  states: ReadonlyMap<string, string>,
-  instanceIds: readonly string[],
-  target: 'stopped' | 'running',
-): Decision<string> {
-  const act: string[] = [];
-  let waiting = false;
-  for (const id of instanceIds) {
-    const state = states.get(id);
-    if (state === target) continue;
-    if (state === undefined || state === 'terminated' || state === 'shutting-down') {
-      return { kind: 'fail', reason: `instance ${id} is ${state ?? 'gone'}` };
-    }
-    const transitioning = target === 'stopped' ? state === 'stopping' : state === 'pending';
-    if (transitioning) waiting = true;
-    else if (target === 'stopped' ? state === 'running' || state === 'pending' : state === 'stopped')
-      act.push(id);
-    else waiting = true; // e.g. stopping while we want running: wait for it to settle
-  }
-  if (act.length > 0) return { kind: 'act', items: act };
-  return waiting ? { kind: 'wait' } : { kind: 'done' };
-}
-
-export interface SwapItem {
-  volumeId: string;
-  instanceId: string;
-  device: string;
-}
-
-/**
- * Volumes that must end up detached from their instance: detach the attached
- * ones, wait for `detaching`, done when every attachment is gone.
- */
-export function detachDecision(
-  items: readonly SwapItem[],
-  attachment: (item: SwapItem) => AttachmentState | 'missing',
-): Decision<SwapItem> {
-  const act: SwapItem[] = [];
-  let waiting = false;
-  for (const item of items) {
-    const state = attachment(item);
-    if (state === 'detached' || state === 'missing') continue;
-    if (state === 'attached' || state === 'busy') act.push(item);
-    else waiting = true;
-  }
-  if (act.length > 0) return { kind: 'act', items: act };
-  return waiting ? { kind: 'wait' } : { kind: 'done' };
-}
-
-/** Volumes that must end up attached at their device: attach, wait, or fail when a volume is unusable. */
-export function attachDecision(
-  items: readonly SwapItem[],
-  attachment: (item: SwapItem) => AttachmentState | 'missing',
-  volumeState: (item: SwapItem) => string | undefined,
-): Decision<SwapItem> {
-  const act: SwapItem[] = [];
-  let waiting = false;
-  for (const item of items) {
-    const state = attachment(item);
-    if (state === 'attached') continue;
-    const vs = volumeState(item);
-    if (state === 'missing' || vs === undefined)
-      return { kind: 'fail', reason: `volume ${item.volumeId} no longer exists` };
-    if (vs === 'error') return { kind: 'fail', reason: `volume ${item.volumeId} is in the error state` };
-    if (state === 'detached' && vs === 'available') act.push(item);
-    else waiting = true;
-  }
-  if (act.length > 0) return { kind: 'act', items: act };
-  return waiting ? { kind: 'wait' } : { kind: 'done' };
-}
+export const instancesOf = (plan: readonly RestorePlanItem[]): string[] => [
+  ...new Set(plan.map((p) => p.instanceId)),
+];

@@ -6,7 +6,22 @@ import {
   TAG_MANAGED_BY,
   TAG_REPLACED_AT,
   TAG_RESTORE,
+  type VolumeInfo,
 } from '@backups/shared/ec2';
+import {
+  beginRestore,
+  completeRestore,
+  endRestore,
+  loadRestorePlan,
+  planRestore,
+  type Restore,
+  type RestorePlanItem,
+  RestoreSchema,
+  recordRestoreVolume,
+  setRestoreStep,
+  type UndoneRestoreStatus,
+} from '@backups/shared/restores';
+import { attachVolumes, detachVolumes, type MoveOutcome, moveInstances } from '../node-moves/node-moves.js';
 import {
   continueAfter,
   failed,
@@ -15,73 +30,156 @@ import {
   succeeded,
 } from '../operations/operation-context.js';
 import {
-  completeRestore,
-  endRestore,
-  loadPlan,
-  loadRestore,
-  type PlanRow,
-  type RestoreRow,
-  recordNewVolume,
-  setStep,
-  writePlan,
-} from './restore.repository.js';
-import {
-  instancesOf,
-  originals,
-  RestoreStepFailure,
-  replacements,
-  restoreVolumes,
-  volumeView,
-} from './restore-ec2.js';
-import { rollbackStep } from './restore-rollback.js';
-import {
-  attachDecision,
-  type Decision,
-  detachDecision,
   failurePath,
-  instanceDecision,
+  instancesOf,
   isRestoreStep,
   nextStep,
+  originals,
   type RestoreStep,
+  replacements,
 } from './restore-steps.js';
 
-/** One step of a restore operation; `restores.step` says which. */
+// One step of a restore operation; `restores.step` says which (the diagram is
+// in restore-steps.ts). Each step reads EC2 and the plan, does what is not done
+// yet, and records where the restore is before the next step runs.
+
 export async function restoreStep(ctx: OperationContext): Promise<StepResult> {
   const restoreId = ctx.lease.restoreId;
   if (restoreId === null) return failed('restore operation without a restore');
-  const restore = await loadRestore(ctx.em, restoreId);
+  const restore = await ctx.em.findOne(RestoreSchema, { id: restoreId });
   if (!restore) return failed(`restore ${restoreId} no longer exists`);
   if (restore.status === 'completed') return succeeded();
   if (restore.status === 'failed' || restore.status === 'rolled_back')
     return failed(restore.error ?? `restore ${restore.status}`);
-  if (restore.status === 'pending') return plan(ctx, restore);
+  if (restore.status === 'pending') return writePlan(ctx, restore);
   const step: RestoreStep = isRestoreStep(restore.step) ? restore.step : 'create_volumes';
-  const planRows = await loadPlan(ctx.em, restore.id);
+  const plan = await loadRestorePlan(ctx.em, restore);
   try {
-    return await runStep(ctx, restore, step, planRows);
+    return await runStep(ctx, restore, step, plan);
   } catch (err) {
-    if (
-      !(
-        err instanceof RestoreStepFailure ||
-        err instanceof Ec2FailureError ||
-        err instanceof Ec2NotFoundError
-      )
-    )
-      throw err;
+    // EC2 refused for good (not a throttle, which the drive loop turns into a wait).
+    if (!(err instanceof Ec2FailureError || err instanceof Ec2NotFoundError)) throw err;
     return onFailure(ctx, restore, step, err.message);
   }
 }
 
-async function plan(ctx: OperationContext, restore: RestoreRow): Promise<StepResult> {
-  const problem = await ctx.fenced((tx) => writePlan(tx, restore));
+async function runStep(
+  ctx: OperationContext,
+  restore: Restore,
+  step: RestoreStep,
+  plan: RestorePlanItem[],
+): Promise<StepResult> {
+  switch (step) {
+    case 'plan':
+    case 'create_volumes':
+      return createVolumes(ctx, restore, step, plan);
+    case 'stop_nodes':
+      return forward(
+        ctx,
+        restore,
+        step,
+        await moveInstances(ctx, instancesOf(plan), 'stopped', 'restore:after-stop'),
+      );
+    case 'detach':
+      return forward(ctx, restore, step, await detachVolumes(ctx, originals(plan), 'restore:after-detach'));
+    case 'attach':
+      return forward(
+        ctx,
+        restore,
+        step,
+        await attachVolumes(ctx, replacements(plan), 'restore:after-attach'),
+      );
+    case 'start_nodes':
+      return forward(
+        ctx,
+        restore,
+        step,
+        await moveInstances(ctx, instancesOf(plan), 'running', 'restore:after-start'),
+      );
+    case 'finalize':
+      return finalize(ctx, restore, plan);
+    case 'abort':
+      return deleteVolumesAndEnd(ctx, restore, plan, 'failed');
+    // Rollback, once the nodes may have been stopped: the original volumes go
+    // back where they were, the nodes start, the new volumes are deleted.
+    case 'rollback_detach':
+      return forward(ctx, restore, step, await detachVolumes(ctx, replacements(plan)));
+    case 'rollback_attach':
+      return rollback(
+        ctx,
+        restore,
+        step,
+        await attachVolumes(ctx, originals(plan), 'rollback:after-attach'),
+        'could not re-attach',
+      );
+    case 'rollback_start':
+      return rollback(
+        ctx,
+        restore,
+        step,
+        await moveInstances(ctx, instancesOf(plan), 'running'),
+        'could not start',
+      );
+    case 'rollback_cleanup':
+      return deleteVolumesAndEnd(ctx, restore, plan, 'rolled_back');
+  }
+}
+
+/** Writes the whole plan before any EC2 call, or ends the restore `failed` if there is nothing it can do. */
+async function writePlan(ctx: OperationContext, restore: Restore): Promise<StepResult> {
+  const problem = await ctx.fenced(async (tx) => {
+    const planned = await planRestore(tx, restore);
+    if ('problem' in planned) return planned.problem;
+    await beginRestore(tx, restore, planned.swaps);
+    return null;
+  });
   if (problem === null) return continueAfter(0);
   await ctx.fenced((tx) => endRestore(tx, restore, 'failed', problem));
   return failed(problem);
 }
 
+/** A forward (or rollback_detach) move: look again, take the next step, or fail the step. */
+async function forward(
+  ctx: OperationContext,
+  restore: Restore,
+  step: RestoreStep,
+  moved: MoveOutcome,
+): Promise<StepResult> {
+  if (moved.kind === 'moving') return continueAfter(ctx.pollMs);
+  if (moved.kind === 'failed') return onFailure(ctx, restore, step, moved.reason);
+  return advance(ctx, restore, step);
+}
+
+/**
+ * A rollback move that cannot do its part (an original volume vanished) records
+ * why and goes on: a half-rolled-back deployment left stopped would be worse.
+ */
+async function rollback(
+  ctx: OperationContext,
+  restore: Restore,
+  step: 'rollback_attach' | 'rollback_start',
+  moved: MoveOutcome,
+  what: string,
+): Promise<StepResult> {
+  if (moved.kind !== 'failed') return forward(ctx, restore, step, moved);
+  const note = `${what}: ${moved.reason}`;
+  ctx.log.error({ step, note }, 'rollback step could not complete; operator attention needed');
+  const next = step === 'rollback_attach' ? 'rollback_start' : 'rollback_cleanup';
+  const error = `${restore.error ?? ''} Rollback ${step} ${note}; operator attention needed.`.trim();
+  await ctx.fenced((tx) => setRestoreStep(tx, restore.id, next, error));
+  return continueAfter(0);
+}
+
+async function advance(ctx: OperationContext, restore: Restore, step: RestoreStep): Promise<StepResult> {
+  const next = nextStep(step);
+  if (next === null) throw new Error(`no step after ${step}`);
+  await ctx.fenced((tx) => setRestoreStep(tx, restore.id, next));
+  return continueAfter(0);
+}
+
 async function onFailure(
   ctx: OperationContext,
-  restore: RestoreRow,
+  restore: Restore,
   step: RestoreStep,
   message: string,
 ): Promise<StepResult> {
@@ -89,113 +187,17 @@ async function onFailure(
   ctx.log.warn({ step, path, reason: message }, 'restore step failed');
   if (path === 'retry') return continueAfter(ctx.pollMs * 2);
   const reason = `Restore failed at step ${step}: ${message}`;
-  await ctx.fenced((tx) => setStep(tx, restore.id, path, reason));
+  await ctx.fenced((tx) => setRestoreStep(tx, restore.id, path, reason));
   return continueAfter(0);
-}
-
-async function advance(ctx: OperationContext, restore: RestoreRow, step: RestoreStep): Promise<StepResult> {
-  const next = nextStep(step);
-  if (next === null) throw new Error(`no step after ${step}`);
-  await ctx.fenced((tx) => setStep(tx, restore.id, next));
-  return continueAfter(0);
-}
-
-/** The common shape of a waiting step: act (then poll), wait, advance, or fail. */
-async function settle<T>(
-  ctx: OperationContext,
-  restore: RestoreRow,
-  step: RestoreStep,
-  decision: Decision<T>,
-  act: (items: T[]) => Promise<void>,
-): Promise<StepResult> {
-  switch (decision.kind) {
-    case 'act':
-      ctx.guard();
-      await act(decision.items);
-      return continueAfter(ctx.pollMs);
-    case 'wait':
-      return continueAfter(ctx.pollMs);
-    case 'done':
-      return advance(ctx, restore, step);
-    case 'fail':
-      throw new RestoreStepFailure(decision.reason);
-  }
-}
-
-async function runStep(
-  ctx: OperationContext,
-  restore: RestoreRow,
-  step: RestoreStep,
-  planRows: PlanRow[],
-): Promise<StepResult> {
-  const instances = instancesOf(planRows);
-  switch (step) {
-    case 'plan':
-    case 'create_volumes':
-      return createVolumes(ctx, restore, planRows);
-    case 'stop_nodes': {
-      const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'stopped');
-      return settle(ctx, restore, step, decision, async (ids) => {
-        await ctx.ec2.stopInstances(ids);
-        ctx.crashPoint('restore:after-stop');
-      });
-    }
-    case 'detach': {
-      const items = originals(planRows);
-      const view = await volumeView(ctx.ec2, items);
-      return settle(ctx, restore, step, detachDecision(items, view.attachment), async (todo) => {
-        // Always with the instance id: a stale plan must never detach a volume from somewhere else.
-        for (const i of todo) await ctx.ec2.detachVolume(i);
-        ctx.crashPoint('restore:after-detach');
-      });
-    }
-    case 'attach': {
-      const items = replacements(planRows);
-      const view = await volumeView(ctx.ec2, items);
-      return settle(ctx, restore, step, attachDecision(items, view.attachment, view.state), async (todo) => {
-        for (const i of todo) await ctx.ec2.attachVolume(i);
-        ctx.crashPoint('restore:after-attach');
-      });
-    }
-    case 'start_nodes': {
-      const decision = instanceDecision(await ctx.ec2.instanceStates(instances), instances, 'running');
-      return settle(ctx, restore, step, decision, async (ids) => {
-        await ctx.ec2.startInstances(ids);
-        ctx.crashPoint('restore:after-start');
-      });
-    }
-    case 'finalize': {
-      // Replaced volumes stay for the grace period, then the scheduler deletes them:
-      // the tags say since when and why, and make them ours (the cleanup only ever
-      // looks at resources carrying the managed-by tag).
-      ctx.guard();
-      await ctx.ec2.createTags(
-        planRows.map((p) => p.originalVolumeId),
-        {
-          [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
-          [TAG_REPLACED_AT]: new Date().toISOString(),
-          [TAG_RESTORE]: restore.id.toString(),
-        },
-      );
-      await ctx.fenced((tx) => completeRestore(tx, restore, planRows));
-      return succeeded();
-    }
-    case 'abort':
-      return abort(ctx, restore, planRows);
-    default:
-      return rollbackStep(ctx, restore, step, planRows, {
-        advance: () => advance(ctx, restore, step),
-        settle,
-      });
-  }
 }
 
 async function createVolumes(
   ctx: OperationContext,
-  restore: RestoreRow,
-  planRows: PlanRow[],
+  restore: Restore,
+  step: RestoreStep,
+  plan: RestorePlanItem[],
 ): Promise<StepResult> {
-  for (const p of planRows.filter((r) => r.newVolumeId === null)) {
+  for (const p of plan.filter((r) => r.newVolumeId === null)) {
     ctx.guard();
     // ClientToken: after a crash before the write below, the retry gets the same volume back.
     const volume = await ctx.ec2.createVolume({
@@ -216,31 +218,88 @@ async function createVolumes(
       }),
     });
     ctx.crashPoint('restore:after-create-volume');
-    await ctx.fenced((tx) => recordNewVolume(tx, p.id, volume.volumeId));
+    await ctx.fenced((tx) => recordRestoreVolume(tx, p.id, volume.volumeId));
     p.newVolumeId = volume.volumeId;
   }
-  const created = await ctx.ec2.describeVolumes(
-    planRows.flatMap((p) => (p.newVolumeId ? [p.newVolumeId] : [])),
-  );
+  const created = await ctx.ec2.describeVolumes(plan.flatMap((p) => (p.newVolumeId ? [p.newVolumeId] : [])));
   const broken = created.find((v) => v.state === 'error');
   if (broken)
-    throw new RestoreStepFailure(
+    return onFailure(
+      ctx,
+      restore,
+      step,
       `new volume ${broken.volumeId} from snapshot ${broken.snapshotId ?? '?'} failed to create`,
     );
-  if (created.length < planRows.length) throw new RestoreStepFailure('a newly created volume disappeared');
+  if (created.length < plan.length)
+    return onFailure(ctx, restore, step, 'a newly created volume disappeared');
   if (created.every((v) => v.state === 'available')) return advance(ctx, restore, 'create_volumes');
   return continueAfter(ctx.pollMs);
 }
 
-/** Failure before the nodes were touched: delete what was created and end `failed`. */
-async function abort(ctx: OperationContext, restore: RestoreRow, planRows: PlanRow[]): Promise<StepResult> {
-  const made = await restoreVolumes(ctx.ec2, restore.id, planRows);
-  if (made.some((v) => v.state === 'creating' || v.attachments.length > 0)) return continueAfter(ctx.pollMs);
-  for (const v of made) {
+async function finalize(
+  ctx: OperationContext,
+  restore: Restore,
+  plan: RestorePlanItem[],
+): Promise<StepResult> {
+  // Replaced volumes stay for the grace period, then the scheduler deletes them:
+  // the tags say since when and why, and make them ours (the cleanup only ever
+  // looks at resources carrying the managed-by tag).
+  ctx.guard();
+  await ctx.ec2.createTags(
+    plan.map((p) => p.originalVolumeId),
+    {
+      [TAG_MANAGED_BY]: MANAGED_BY_VALUE,
+      [TAG_REPLACED_AT]: new Date().toISOString(),
+      [TAG_RESTORE]: restore.id.toString(),
+    },
+  );
+  await ctx.fenced((tx) => completeRestore(tx, restore, plan));
+  return succeeded();
+}
+
+/**
+ * How a restore that did not happen ends, once every volume it made is deleted:
+ * `abort` (a failure before the nodes were touched) ends `failed`, the last
+ * rollback step ends `rolled_back`, each with the reason.
+ */
+async function deleteVolumesAndEnd(
+  ctx: OperationContext,
+  restore: Restore,
+  plan: RestorePlanItem[],
+  end: UndoneRestoreStatus,
+): Promise<StepResult> {
+  const busy =
+    end === 'failed'
+      ? (v: VolumeInfo) => v.state === 'creating' || v.attachments.length > 0
+      : (v: VolumeInfo) => v.state === 'creating' || v.attachments.some((a) => a.state !== 'detached');
+  if (!(await deleteMadeVolumes(ctx, restore, plan, busy))) return continueAfter(ctx.pollMs);
+  const reason =
+    end === 'failed'
+      ? (restore.error ?? 'restore failed')
+      : `${restore.error ?? 'restore failed'} The deployment was rolled back to its original volumes.`;
+  await ctx.fenced((tx) => endRestore(tx, restore, end, reason));
+  return failed(reason);
+}
+
+/**
+ * Deletes every volume this restore made: the recorded ones plus any made but
+ * not recorded (found by tag), never the originals whatever their tags say.
+ * False (nothing deleted) while any of them is still `busy`.
+ */
+async function deleteMadeVolumes(
+  ctx: OperationContext,
+  restore: Restore,
+  plan: RestorePlanItem[],
+  busy: (v: VolumeInfo) => boolean,
+): Promise<boolean> {
+  const recorded = plan.flatMap((p) => (p.newVolumeId ? [p.newVolumeId] : []));
+  const made = new Map((await ctx.ec2.describeVolumes(recorded)).map((v) => [v.volumeId, v]));
+  for (const v of await ctx.ec2.findVolumesByTag(TAG_RESTORE, restore.id.toString())) made.set(v.volumeId, v);
+  for (const p of plan) made.delete(p.originalVolumeId);
+  if ([...made.values()].some(busy)) return false;
+  for (const v of made.values()) {
     ctx.guard();
     await ctx.ec2.deleteVolume(v.volumeId);
   }
-  const reason = restore.error ?? 'restore failed';
-  await ctx.fenced((tx) => endRestore(tx, restore, 'failed', reason));
-  return failed(reason);
+  return true;
 }
