@@ -1,8 +1,14 @@
-import { type BackupRequest, createBackupLocked, markBackupDeleting } from '@backups/shared/backups';
+import {
+  type BackupRequest,
+  type BackupWithSnapshots,
+  createBackupLocked,
+  getVisibleBackup,
+  listVisibleBackups,
+  markBackupsDeleting,
+} from '@backups/shared/backups';
 import { ApiError } from '../errors/codes.js';
-import { getBackup, listBackups, lockBackupStatus } from '../repositories/backup.repository.js';
+import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
-import type { BackupView } from '../serialize/backup.serializer.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
 import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
@@ -21,10 +27,10 @@ export async function listDeploymentBackups(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<BackupView[]> {
+): Promise<BackupWithSnapshots[]> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
-  return listBackups(em, deploymentId);
+  return listVisibleBackups(em, deploymentId);
 }
 
 export async function getDeploymentBackup(
@@ -32,10 +38,10 @@ export async function getDeploymentBackup(
   caller: Caller,
   deploymentId: bigint,
   backupId: bigint,
-): Promise<BackupView> {
+): Promise<BackupWithSnapshots> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
-  const backup = await getBackup(em, deploymentId, backupId);
+  const backup = await getVisibleBackup(em, deploymentId, backupId);
   if (!backup) throw notFound(`Backup ${backupId}`);
   return backup;
 }
@@ -87,7 +93,7 @@ export async function deleteBackup(
         `Backup ${backupId} is being restored. Wait for the restore to finish before deleting it.`,
       );
     }
-    await markBackupDeleting(tx, backupId);
+    await markBackupsDeleting(tx, [backupId]);
   });
   await signalCommittedWork(deps.queues, caller.logger, 'backup.delete', { backupId: backupId.toString() });
 }
