@@ -9,8 +9,9 @@ import { markSnapshotsDeleted, planSnapshots } from './snapshot-transitions.js';
 
 // Every change of a backup row. Each transition changes the row only from the
 // statuses it may leave and says whether it did; the worker runs the ones its
-// operation makes inside its fenced transaction. Timestamps of updates come
-// from the database clock (`now()`), as the rows' defaults do.
+// operation makes inside its fenced transaction. Updates take their timestamps
+// from the database clock (`now()`), as the rows' defaults do; inserts take the
+// process clock (an entity cannot be created with `now()`), one instant per row.
 
 /** The statuses each transition may leave. */
 const FROM = {

@@ -36,7 +36,7 @@ export async function planSnapshots(
        from volumes v join nodes n on n.id = v.node_id
       where n.deployment_id = ? and (?::bigint is null or n.id = ?::bigint)
      on conflict (backup_id, volume_id) do nothing`,
-    [backup.id, backup.deploymentId, backup.nodeId, backup.nodeId],
+    [backup.id, backup.deploymentId, backup.nodeId ?? null, backup.nodeId ?? null],
   );
   return em.count(BackupSnapshotSchema, { backupId: backup.id });
 }

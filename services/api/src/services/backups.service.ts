@@ -5,6 +5,7 @@ import {
   getVisibleBackup,
   listVisibleBackups,
   markBackupsDeleting,
+  UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
@@ -81,7 +82,7 @@ export async function deleteBackup(
     const status = await lockBackupStatus(tx, deploymentId, backupId);
     if (status === null || status === 'deleted') throw notFound(`Backup ${backupId}`);
     if (status === 'deleting') return; // Idempotent: the signal below is sent again.
-    if (status === 'pending' || status === 'in_progress') {
+    if ((UNSETTLED_BACKUP_STATUSES as readonly string[]).includes(status)) {
       throw new ApiError(
         'backup_busy',
         `Backup ${backupId} is ${status}. Wait for it to complete before deleting it.`,
