@@ -73,18 +73,16 @@ describe('the scheduler', () => {
         (s) => s.key === scheduleJobId(d),
       );
     const save = async (cron: string, enabled: boolean) => {
-      await fleet
-        .em()
-        .transactional((tx) =>
-          saveSchedule(tx, d, {
-            cron,
-            timezone: 'Europe/Warsaw',
-            nodeId: null,
-            expiresInDays: null,
-            keepCount: null,
-            enabled,
-          }),
-        );
+      await fleet.em().transactional((tx) =>
+        saveSchedule(tx, d, {
+          cron,
+          timezone: 'Europe/Warsaw',
+          nodeId: null,
+          expiresInDays: null,
+          keepCount: null,
+          enabled,
+        }),
+      );
       await fleet.queues.enqueue('schedule.sync', { deploymentId: d.toString() });
     };
 
