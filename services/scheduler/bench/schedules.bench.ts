@@ -6,9 +6,9 @@
 //     beside 1,000 plain delayed jobs due at one instant.
 // Not a test: it asserts nothing and uses its own key prefix, removed at the end.
 import { JOB_CATALOGUE } from '@backups/shared/jobs';
-import { upsertScheduleJob } from '@backups/shared/schedules';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { upsertScheduleJob } from '../src/schedules/schedule-jobs.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const UPSERTS = Number(process.env.BENCH_UPSERTS ?? 10_000);

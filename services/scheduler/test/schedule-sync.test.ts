@@ -1,9 +1,10 @@
 import { JobQueues } from '@backups/shared/jobs';
-import { scheduleJobId } from '@backups/shared/schedules';
+import { saveSchedule } from '@backups/shared/schedules';
 import { seedDeployment, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mirrorSchedule, scheduleJobId } from '../src/schedules/schedule-jobs.js';
 import { syncSchedules } from '../src/schedules/schedule-sync.js';
 
 const db = useTestDatabase();
@@ -74,5 +75,29 @@ describe('syncSchedules', () => {
     expect((await schedulers()).size).toBe(0);
     expect(await syncSchedules(em, maintenance)).toEqual({ upserted: 1, removed: 0 });
     expect((await schedulers()).get(scheduleJobId(a))?.pattern).toBe('15 2 * * *');
+  });
+});
+
+describe('mirrorSchedule (the schedule.sync signal)', () => {
+  it('upserts, removes and re-adds one deployment’s job scheduler to match its row', async () => {
+    const em = db.orm.em.fork();
+    const { deploymentId } = await seedDeployment(em);
+    const input = { cron: '0 3 * * *', timezone: 'UTC', nodeId: null, expiresInDays: null, keepCount: null };
+    const maintenance = queues.queue('maintenance');
+
+    // No row: nothing to mirror.
+    expect(await mirrorSchedule(em, maintenance, deploymentId)).toBe('removed');
+    expect((await schedulers()).has(scheduleJobId(deploymentId))).toBe(false);
+
+    await em.transactional((tx) => saveSchedule(tx, deploymentId, { ...input, enabled: true }));
+    expect(await mirrorSchedule(em, maintenance, deploymentId)).toBe('upserted');
+    expect((await schedulers()).get(scheduleJobId(deploymentId))).toMatchObject({
+      pattern: '0 3 * * *',
+      tz: 'UTC',
+    });
+
+    await em.transactional((tx) => saveSchedule(tx, deploymentId, { ...input, enabled: false }));
+    expect(await mirrorSchedule(em, maintenance, deploymentId)).toBe('removed');
+    expect((await schedulers()).has(scheduleJobId(deploymentId))).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 import { CreateSnapshotCommand, CreateTagsCommand, CreateVolumeCommand } from '@aws-sdk/client-ec2';
 import { MANAGED_BY_VALUE, TAG_BACKUP, TAG_MANAGED_BY, TAG_REPLACED_AT } from '@backups/shared/ec2';
-import { upsertScheduleJob } from '@backups/shared/schedules';
+import { deleteSchedule, saveSchedule } from '@backups/shared/schedules';
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduleJobId, upsertScheduleJob } from '../src/schedules/schedule-jobs.js';
 import { backupsOf, REGION, useSchedulerFleet, waitFor } from './harness/fleet.js';
 
 // The scheduler against real Postgres, Redis, the EC2 emulator and a real
-// worker, all in this process. Schedules use a six-field cron (seconds) that
+// worker process. Schedules use a six-field cron (seconds) that
 // the API would refuse, written straight into Postgres, so ticks come every
 // two seconds instead of every fifteen minutes.
 
@@ -63,6 +64,43 @@ describe('the scheduler', () => {
     expect(all.length).toBeLessThanOrEqual(elapsedTicks);
     for (const b of all) expect(b.name).toMatch(/^scheduled-\d{4}-\d\d-\d\dT\d{5}[02468]Z$/);
     await fleet.em().execute('delete from backup_schedules where deployment_id = ?', [d]);
+  });
+
+  it('mirrors a saved, disabled or deleted schedule when signalled, as the API signals it', async () => {
+    const d = await fleet.seedDeployment();
+    const mirrored = async () =>
+      (await fleet.queues.queue('maintenance').getJobSchedulers(0, -1)).find(
+        (s) => s.key === scheduleJobId(d),
+      );
+    const save = async (cron: string, enabled: boolean) => {
+      await fleet.em().transactional((tx) =>
+        saveSchedule(tx, d, {
+          cron,
+          timezone: 'Europe/Warsaw',
+          nodeId: null,
+          expiresInDays: null,
+          keepCount: null,
+          enabled,
+        }),
+      );
+      await fleet.queues.enqueue('schedule.sync', { deploymentId: d.toString() });
+    };
+
+    await save('0 3 * * *', true);
+    await waitFor('the schedule mirrored', async () => (await mirrored())?.pattern === '0 3 * * *');
+    expect(await mirrored()).toMatchObject({ pattern: '0 3 * * *', tz: 'Europe/Warsaw' });
+
+    await save('30 1 * * 1', false);
+    await waitFor('the disabled schedule unmirrored', async () => (await mirrored()) === undefined);
+
+    await save('15 2 * * *', true);
+    await waitFor(
+      'the re-enabled schedule mirrored',
+      async () => (await mirrored())?.pattern === '15 2 * * *',
+    );
+    await fleet.em().transactional((tx) => deleteSchedule(tx, d));
+    await fleet.queues.enqueue('schedule.sync', { deploymentId: d.toString() });
+    await waitFor('the deleted schedule unmirrored', async () => (await mirrored()) === undefined);
   });
 
   it('rotates scheduled backups at the plan limit', async () => {

@@ -20,3 +20,18 @@ export const LIMITED_BACKUP_STATUSES = ['pending', 'in_progress', 'completed'] a
 
 export const SNAPSHOT_STATES = ['pending', 'completed', 'error', 'deleted'] as const;
 export type SnapshotState = (typeof SNAPSHOT_STATES)[number];
+
+/** A backup still being made: it cannot be deleted until it settles. */
+export const UNSETTLED_BACKUP_STATUSES = ['pending', 'in_progress'] as const;
+
+/** A backup a tenant may delete and expiry may remove: it has settled one way or the other. */
+export const DELETABLE_BACKUP_STATUSES = ['completed', 'failed'] as const;
+
+/** Backups past `expires_at` in these go to `deleting` (an unsettled one waits until it settles). */
+export const EXPIRABLE_BACKUP_STATUSES = DELETABLE_BACKUP_STATUSES;
+
+/** Only completed backups are rotated out to make room (schedules, upgrades). */
+export const ROTATABLE_BACKUP_STATUSES = ['completed'] as const;
+
+/** Snapshots in this state are gone from EC2 (their backup failed or was deleted). */
+export const DELETED_SNAPSHOT_STATE = 'deleted' satisfies SnapshotState;

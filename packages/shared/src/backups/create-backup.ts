@@ -1,13 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { NodeSchema } from '../deployments/node.entity.js';
 import type { BackupType, Cloud, Plan, StorageType } from '../domain/enums.js';
+import { insertOperation } from '../operations/enqueue.js';
 import { assertBackupsSupported, assertPlanHasBackups, backupLimit, limitReached } from './backup-policy.js';
 import {
   countLimitedBackups,
+  countLimitedBackupsOfType,
   findBackupByIdempotencyKey,
-  insertBackup,
-  insertOperation,
-  markBackupDeleting,
-} from './backup-writes.js';
+  oldestRotatable,
+} from './backup-reads.js';
+import { insertPendingBackup, markBackupsDeleting } from './backup-transitions.js';
 import { DomainError } from './domain-error.js';
 
 /** The deployment as a create needs it; the caller holds its row lock (`select … for update`). */
@@ -48,26 +50,11 @@ export interface CreatedBackup {
   rotated: bigint[];
 }
 
-/** The oldest completed backup of a type that no active restore is reading from. */
-async function oldestRotatable(tx: EntityManager, deploymentId: bigint, type: BackupType, skip: number) {
-  const rows = await tx.execute<{ id: string }[]>(
-    `select b.id from backups b
-      where b.deployment_id = ? and b.backup_type = ? and b.status = 'completed'
-        and not exists (select 1 from restores r where r.backup_id = b.id and r.status in ('pending', 'in_progress'))
-      order by b.created_at, b.id
-      offset ? limit 1`,
-    [deploymentId, type, skip],
-  );
-  return rows[0] ? BigInt(rows[0].id) : null;
-}
-
-async function countOfType(tx: EntityManager, deploymentId: bigint, type: BackupType): Promise<number> {
-  const rows = await tx.execute<{ n: string }[]>(
-    `select count(*) as n from backups
-      where deployment_id = ? and backup_type = ? and status in ('pending', 'in_progress', 'completed')`,
-    [deploymentId, type],
-  );
-  return Number(rows[0]?.n ?? 0);
+/** Moves the oldest rotatable backup of a type to `deleting`; its id, or null when none can go. */
+async function rotateOut(tx: EntityManager, deploymentId: bigint, type: BackupType): Promise<bigint | null> {
+  const victim = await oldestRotatable(tx, deploymentId, type);
+  if (victim === null) return null;
+  return (await markBackupsDeleting(tx, [victim])) > 0 ? victim : null;
 }
 
 /**
@@ -89,11 +76,8 @@ export async function createBackupLocked(
   assertPlanHasBackups(deployment.plan);
   assertBackupsSupported(deployment);
   if (request.nodeId !== null) {
-    const node = await tx.execute('select 1 from nodes where id = ? and deployment_id = ?', [
-      request.nodeId,
-      deployment.id,
-    ]);
-    if (node.length === 0) {
+    const node = await tx.count(NodeSchema, { id: request.nodeId, deploymentId: deployment.id });
+    if (node === 0) {
       throw new DomainError(
         'invalid_node',
         `Node ${request.nodeId} is not a node of deployment ${deployment.id}. Omit node_id to back up every node.`,
@@ -105,15 +89,14 @@ export async function createBackupLocked(
   const limit = backupLimit(deployment.plan, deployment.backupLimitOverride) ?? 0;
   let counted = await countLimitedBackups(tx, deployment.id);
   while (counted >= limit && opts.rotate) {
-    const victim = await oldestRotatable(tx, deployment.id, opts.rotate, 0);
+    const victim = await rotateOut(tx, deployment.id, opts.rotate);
     if (victim === null) break;
-    await markBackupDeleting(tx, victim);
     rotated.push(victim);
     counted--;
   }
   if (counted >= limit) throw limitReached(limit, counted, opts.rotate);
 
-  const backupId = await insertBackup(tx, {
+  const backupId = await insertPendingBackup(tx, {
     deploymentId: deployment.id,
     region: deployment.region,
     ...request,
@@ -122,50 +105,13 @@ export async function createBackupLocked(
 
   if (opts.rotate && opts.keep) {
     // Past the count to keep, the oldest completed ones of the type go.
-    let excess = (await countOfType(tx, deployment.id, opts.rotate)) - opts.keep;
+    let excess = (await countLimitedBackupsOfType(tx, deployment.id, opts.rotate)) - opts.keep;
     while (excess > 0) {
-      const victim = await oldestRotatable(tx, deployment.id, opts.rotate, 0);
+      const victim = await rotateOut(tx, deployment.id, opts.rotate);
       if (victim === null) break;
-      await markBackupDeleting(tx, victim);
       rotated.push(victim);
       excess--;
     }
   }
   return { backupId, existing: false, rotated };
-}
-
-/**
- * Locks a deployment's row for the rest of the transaction and returns what a
- * create needs (for the scheduler and upgrades; the API locks through its
- * tenant-scoped lookup). Null when the deployment is gone.
- */
-export async function lockDeployment(
-  tx: EntityManager,
-  deploymentId: bigint,
-): Promise<LockedDeployment | null> {
-  const rows = await tx.execute<
-    {
-      id: string;
-      region: string;
-      cloud: Cloud;
-      storage_type: StorageType;
-      plan: Plan;
-      backup_limit_override: number | null;
-    }[]
-  >(
-    `select d.id::text, d.region, d.cloud, d.storage_type, t.plan, t.backup_limit_override
-       from deployments d join tenants t on t.id = d.tenant_id
-      where d.id = ? for update of d`,
-    [deploymentId],
-  );
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    id: BigInt(r.id),
-    region: r.region,
-    cloud: r.cloud,
-    storageType: r.storage_type,
-    plan: r.plan,
-    backupLimitOverride: r.backup_limit_override,
-  };
 }

@@ -1,1 +1,2 @@
 export * from './cleanup-candidate.entity.js';
+export * from './cleanup-candidates.js';

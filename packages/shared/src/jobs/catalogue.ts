@@ -68,6 +68,17 @@ export const JOB_CATALOGUE = {
     payload: z.object({ deploymentId: idString }).strict(),
     options: { ...keepHistory, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   },
+  /**
+   * A deployment's backup schedule row changed (saved, disabled, deleted): the
+   * scheduler makes its BullMQ job scheduler match the row. Only the scheduler
+   * writes job schedulers; a lost signal is repaired by its periodic sync.
+   */
+  'schedule.sync': {
+    queue: 'maintenance',
+    payload: z.object({ deploymentId: idString }).strict(),
+    options: { ...keepHistory, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    dedupId: (p: { deploymentId: string }) => `schedule-sync-${p.deploymentId}`,
+  },
   /** Re-drive every operation Postgres holds as unfinished. */
   'maintenance.reconcile': { queue: 'maintenance', payload: empty, options: { ...keepHistory, attempts: 1 } },
   /** Delete backups past their expiry. */

@@ -1,2 +1,3 @@
+export * from './enqueue.js';
 export * from './operation.entity.js';
 export * from './operation-statuses.js';

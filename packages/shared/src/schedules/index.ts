@@ -1,3 +1,3 @@
 export * from './backup-schedule.entity.js';
 export * from './schedule-calc.js';
-export * from './schedule-jobs.js';
+export * from './schedule-store.js';

@@ -1,9 +1,9 @@
 import { stringifyJson } from '@backups/shared';
 import { describe, expect, it } from 'vitest';
-import { type BackupView, publicRemarks, serializeBackup } from './backup.serializer.js';
+import { publicRemarks, type ShownBackup, serializeBackup } from './backup.serializer.js';
 import { rfc3339 } from './timestamp.js';
 
-const base: BackupView = {
+const base: ShownBackup = {
   id: 611298765432109056n,
   deploymentId: 42n,
   nodeId: null,

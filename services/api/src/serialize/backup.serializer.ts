@@ -1,50 +1,51 @@
-import type { BackupStatus, BackupType } from '@backups/shared';
+import type { Backup, BackupWithSnapshots } from '@backups/shared/backups';
 import { rfc3339, rfc3339OrNull } from './timestamp.js';
 
-/** A backup as read from Postgres, with its snapshots' ids gathered. */
-export interface BackupView {
-  id: bigint;
-  deploymentId: bigint;
-  nodeId: bigint | null;
-  name: string;
-  backupType: BackupType;
-  status: BackupStatus;
-  snapshotIds: string[];
-  volumeIds: string[];
-  sizeBytes: bigint | null;
-  region: string;
-  remarks: string | null;
-  failureReason: string | null;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  expiresAt: Date | null;
-  createdAt: Date;
-}
+/** The fields of a backup (with its snapshots' ids) that the API shows. */
+export type ShownBackup = Pick<
+  BackupWithSnapshots,
+  | 'id'
+  | 'deploymentId'
+  | 'nodeId'
+  | 'name'
+  | 'backupType'
+  | 'status'
+  | 'snapshotIds'
+  | 'volumeIds'
+  | 'sizeBytes'
+  | 'region'
+  | 'remarks'
+  | 'failureReason'
+  | 'startedAt'
+  | 'completedAt'
+  | 'expiresAt'
+  | 'createdAt'
+>;
 
 /** A failed backup's remarks say why, then the tenant's own remarks. */
-export function publicRemarks(b: Pick<BackupView, 'status' | 'remarks' | 'failureReason'>): string | null {
-  if (b.status !== 'failed') return b.remarks;
+export function publicRemarks(b: Pick<Backup, 'status' | 'remarks' | 'failureReason'>): string | null {
+  if (b.status !== 'failed') return b.remarks ?? null;
   const reason = `Failed: ${b.failureReason ?? 'unknown error'}`;
   return b.remarks ? `${reason} | ${b.remarks}` : reason;
 }
 
 /** Exactly the documented backup fields, in the documented order; ids stay bigint so stringifyJson writes them exactly. */
-export function serializeBackup(b: BackupView) {
+export function serializeBackup(b: ShownBackup) {
   return {
     id: b.id,
     deployment_id: b.deploymentId,
-    node_id: b.nodeId,
+    node_id: b.nodeId ?? null,
     name: b.name,
     backup_type: b.backupType,
     status: b.status,
     snapshot_ids: b.snapshotIds,
     volume_ids: b.volumeIds,
-    size_bytes: b.sizeBytes,
+    size_bytes: b.sizeBytes ?? null,
     region: b.region,
     remarks: publicRemarks(b),
-    started_at: rfc3339OrNull(b.startedAt),
-    completed_at: rfc3339OrNull(b.completedAt),
-    expires_at: rfc3339OrNull(b.expiresAt),
+    started_at: rfc3339OrNull(b.startedAt ?? null),
+    completed_at: rfc3339OrNull(b.completedAt ?? null),
+    expires_at: rfc3339OrNull(b.expiresAt ?? null),
     created_at: rfc3339(b.createdAt),
   };
 }

@@ -1,8 +1,15 @@
-import { type BackupRequest, createBackupLocked, markBackupDeleting } from '@backups/shared/backups';
+import {
+  type BackupRequest,
+  type BackupWithSnapshots,
+  createBackupLocked,
+  getVisibleBackup,
+  listVisibleBackups,
+  markBackupsDeleting,
+  UNSETTLED_BACKUP_STATUSES,
+} from '@backups/shared/backups';
 import { ApiError } from '../errors/codes.js';
-import { getBackup, listBackups, lockBackupStatus } from '../repositories/backup.repository.js';
+import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
-import type { BackupView } from '../serialize/backup.serializer.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
 import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
@@ -21,10 +28,10 @@ export async function listDeploymentBackups(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<BackupView[]> {
+): Promise<BackupWithSnapshots[]> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
-  return listBackups(em, deploymentId);
+  return listVisibleBackups(em, deploymentId);
 }
 
 export async function getDeploymentBackup(
@@ -32,10 +39,10 @@ export async function getDeploymentBackup(
   caller: Caller,
   deploymentId: bigint,
   backupId: bigint,
-): Promise<BackupView> {
+): Promise<BackupWithSnapshots> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
-  const backup = await getBackup(em, deploymentId, backupId);
+  const backup = await getVisibleBackup(em, deploymentId, backupId);
   if (!backup) throw notFound(`Backup ${backupId}`);
   return backup;
 }
@@ -75,7 +82,7 @@ export async function deleteBackup(
     const status = await lockBackupStatus(tx, deploymentId, backupId);
     if (status === null || status === 'deleted') throw notFound(`Backup ${backupId}`);
     if (status === 'deleting') return; // Idempotent: the signal below is sent again.
-    if (status === 'pending' || status === 'in_progress') {
+    if ((UNSETTLED_BACKUP_STATUSES as readonly string[]).includes(status)) {
       throw new ApiError(
         'backup_busy',
         `Backup ${backupId} is ${status}. Wait for it to complete before deleting it.`,
@@ -87,7 +94,7 @@ export async function deleteBackup(
         `Backup ${backupId} is being restored. Wait for the restore to finish before deleting it.`,
       );
     }
-    await markBackupDeleting(tx, backupId);
+    await markBackupsDeleting(tx, [backupId]);
   });
   await signalCommittedWork(deps.queues, caller.logger, 'backup.delete', { backupId: backupId.toString() });
 }

@@ -1,21 +1,21 @@
 import { assertBackupsSupported, assertPlanHasBackups, DomainError } from '@backups/shared/backups';
-import { removeScheduleJob, upsertScheduleJob } from '@backups/shared/schedules';
-import { isNodeOfDeployment } from '../repositories/deployment.repository.js';
 import {
+  type BackupSchedule,
   deleteSchedule,
   getSchedule,
   type ScheduleInput,
-  upsertSchedule,
-} from '../repositories/schedule.repository.js';
-import type { ScheduleView } from '../serialize/schedule.serializer.js';
+  saveSchedule,
+} from '@backups/shared/schedules';
+import { isNodeOfDeployment } from '../repositories/deployment.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
-import { assertRedisReachable } from './work-signals.js';
+import { assertRedisReachable, signalCommittedWork } from './work-signals.js';
 
 // Postgres holds the schedule; the BullMQ job scheduler that fires it is a
-// mirror. The mirror is updated after the commit; if that fails, the
-// scheduler's reconcile job (every RECONCILE_EVERY_MS) brings Redis in line, so
-// the request still succeeds once Postgres has it.
+// mirror that only the scheduler writes. After the commit the API signals
+// `schedule.sync` and the scheduler brings the mirror in line; if the signal is
+// lost, the scheduler's reconcile job (every RECONCILE_EVERY_MS) does, so the
+// request still succeeds once Postgres has it.
 
 function noSchedule(deploymentId: bigint) {
   return notFound(`A backup schedule for deployment ${deploymentId}`);
@@ -25,7 +25,7 @@ export async function getDeploymentSchedule(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<ScheduleView> {
+): Promise<BackupSchedule> {
   const em = forkEm(deps);
   await requireDeployment(em, caller, deploymentId);
   const schedule = await getSchedule(em, deploymentId);
@@ -33,23 +33,12 @@ export async function getDeploymentSchedule(
   return schedule;
 }
 
-async function mirror(caller: Caller, fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    caller.logger.warn(
-      { err: { message: (err as Error).message } },
-      'schedule saved; the scheduler will mirror it to Redis on its next sync',
-    );
-  }
-}
-
 export async function putDeploymentSchedule(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
   input: ScheduleInput,
-): Promise<ScheduleView> {
+): Promise<BackupSchedule> {
   await assertRedisReachable(deps.redis);
   const saved = await forkEm(deps).transactional(async (tx) => {
     const deployment = await requireDeployment(tx, caller, deploymentId, true);
@@ -61,9 +50,9 @@ export async function putDeploymentSchedule(
         `Node ${input.nodeId} is not a node of deployment ${deploymentId}. Omit node_id to back up every node.`,
       );
     }
-    return upsertSchedule(tx, deploymentId, input);
+    return saveSchedule(tx, deploymentId, input);
   });
-  await mirror(caller, () => upsertScheduleJob(deps.queues.queue('maintenance'), saved));
+  await signalScheduleChanged(deps, caller, deploymentId);
   return saved;
 }
 
@@ -77,5 +66,11 @@ export async function deleteDeploymentSchedule(
     return deleteSchedule(tx, deploymentId);
   });
   if (!removed) throw noSchedule(deploymentId);
-  await mirror(caller, () => removeScheduleJob(deps.queues.queue('maintenance'), deploymentId));
+  await signalScheduleChanged(deps, caller, deploymentId);
+}
+
+function signalScheduleChanged(deps: ServiceDeps, caller: Caller, deploymentId: bigint): Promise<void> {
+  return signalCommittedWork(deps.queues, caller.logger, 'schedule.sync', {
+    deploymentId: deploymentId.toString(),
+  });
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@backups/shared';
+import { DeploymentSchema } from '@backups/shared/deployments';
 import type { Ec2Regions } from '@backups/shared/ec2';
 import {
   checkHandlers,
@@ -14,6 +15,7 @@ import { cleanupRegion } from '../maintenance/cleanup.js';
 import { expireBackups } from '../maintenance/expire.js';
 import { findStuckOperations } from '../maintenance/stuck-operations.js';
 import { fireSchedule } from '../schedules/fire-schedule.js';
+import { mirrorSchedule } from '../schedules/schedule-jobs.js';
 import { syncSchedules } from '../schedules/schedule-sync.js';
 
 export interface MaintenanceDeps {
@@ -23,6 +25,17 @@ export interface MaintenanceDeps {
   ec2: Ec2Regions;
   metrics: Metrics;
   log: Logger;
+}
+
+/** The regions where the service has AWS deployments, and so tagged resources to clean up. */
+async function awsRegions(em: EntityManager): Promise<string[]> {
+  const rows: { region: string }[] = await em
+    .createQueryBuilder(DeploymentSchema)
+    .select('region', true)
+    .where({ cloud: 'aws' })
+    .orderBy({ region: 'asc' })
+    .execute('all');
+  return rows.map((r) => r.region);
 }
 
 /**
@@ -52,6 +65,10 @@ export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
         'schedule fired',
       );
     }),
+    defineJobHandler('schedule.sync', async ({ deploymentId }, job) => {
+      const result = await mirrorSchedule(em(), queues.queue('maintenance'), BigInt(deploymentId));
+      log.info({ deploymentId, jobId: job.id, result }, 'schedule mirrored');
+    }),
     defineJobHandler('maintenance.reconcile', async () => {
       const repaired = await reconcile({ em: em(), queues });
       metrics.reconcilerRepairs.inc({ kind: 'operation' }, repaired.drives);
@@ -68,12 +85,7 @@ export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
       if (expired.length) log.info({ backups: expired }, 'expired backups queued for deletion');
     }),
     defineJobHandler('maintenance.cleanup', async () => {
-      const regions = await em()
-        .getConnection()
-        .execute<{ region: string }[]>(
-          "select distinct region from deployments where cloud = 'aws' order by region",
-        );
-      for (const { region } of regions) {
+      for (const region of await awsRegions(em())) {
         const result = await cleanupRegion(em(), ec2.forRegion(region), {
           graceMs: config.REPLACED_VOLUME_GRACE_HOURS * 3600_000,
           safetyDelayMs: config.ORPHAN_SAFETY_DELAY_MINUTES * 60_000,

@@ -1,3 +1,6 @@
+import { BackupSchema, BackupSnapshotSchema } from '@backups/shared/backups';
+import { dueCandidates, forgetCandidate, type Orphan, recordOrphans } from '@backups/shared/cleanup';
+import { VolumeSchema } from '@backups/shared/deployments';
 import {
   type Ec2Adapter,
   MANAGED_BY_VALUE,
@@ -8,6 +11,8 @@ import {
   TAG_RESTORE,
   type VolumeInfo,
 } from '@backups/shared/ec2';
+import { ACTIVE_RESTORE_STATUSES, RestoreSchema, RestoreVolumeSchema } from '@backups/shared/restores';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { classifySnapshot, classifyVolume, type Verdict } from './cleanup-rules.js';
 
@@ -31,55 +36,36 @@ export interface CleanupResult {
   candidates: number;
 }
 
-type Exec = <T>(sql: string, params?: unknown[]) => Promise<T>;
+const FRESH = { disableIdentityMap: true } as const;
+const isId = (v: string | undefined): v is string => !!v && /^\d{1,19}$/.test(v);
 
-/**
- * A Postgres array literal for `= any(?::text[])`: the ORM spreads a JS array
- * bound in raw SQL into a comma list (and an empty one into a syntax error).
- */
-export function pgTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
-}
-
-async function loadReferences(exec: Exec, snapshots: SnapshotInfo[], volumes: VolumeInfo[]) {
-  const backupIds = [
-    ...new Set(
-      snapshots.map((s) => s.tags[TAG_BACKUP]).filter((v): v is string => !!v && /^\d{1,19}$/.test(v)),
-    ),
-  ];
-  const restoreIds = [
-    ...new Set(
-      volumes.map((v) => v.tags[TAG_RESTORE]).filter((v): v is string => !!v && /^\d{1,19}$/.test(v)),
-    ),
-  ];
+/** What Postgres still references among the tagged resources EC2 listed. */
+async function loadReferences(em: EntityManager, snapshots: SnapshotInfo[], volumes: VolumeInfo[]) {
+  const backupIds = [...new Set(snapshots.map((s) => s.tags[TAG_BACKUP]).filter(isId))].map(BigInt);
+  const restoreIds = [...new Set(volumes.map((v) => v.tags[TAG_RESTORE]).filter(isId))].map(BigInt);
+  const volumeIds = volumes.map((v) => v.volumeId);
   const [backups, recorded, current, restores, planned] = await Promise.all([
-    exec<{ id: string; status: string }[]>(
-      'select id::text, status from backups where id = any(?::bigint[])',
-      [pgTextArray(backupIds)],
-    ),
-    exec<{ snapshot_id: string }[]>(
-      'select snapshot_id from backup_snapshots where snapshot_id = any(?::text[])',
-      [pgTextArray(snapshots.map((s) => s.snapshotId))],
-    ),
-    exec<{ volume_id: string }[]>('select volume_id from volumes where volume_id = any(?::text[])', [
-      pgTextArray(volumes.map((v) => v.volumeId)),
-    ]),
-    exec<{ id: string; status: string }[]>(
-      'select id::text, status from restores where id = any(?::bigint[])',
-      [pgTextArray(restoreIds)],
-    ),
-    exec<{ new_volume_id: string }[]>(
-      `select rv.new_volume_id from restore_volumes rv join restores r on r.id = rv.restore_id
-        where r.status in ('pending', 'in_progress') and rv.new_volume_id = any(?::text[])`,
-      [pgTextArray(volumes.map((v) => v.volumeId))],
-    ),
+    em.find(BackupSchema, { id: { $in: backupIds } }, FRESH),
+    em.find(BackupSnapshotSchema, { snapshotId: { $in: snapshots.map((s) => s.snapshotId) } }, FRESH),
+    em.find(VolumeSchema, { volumeId: { $in: volumeIds } }, FRESH),
+    em.find(RestoreSchema, { id: { $in: restoreIds } }, FRESH),
+    em
+      .createQueryBuilder(RestoreVolumeSchema, 'rv')
+      .select('newVolumeId')
+      .where({ newVolumeId: { $in: volumeIds } })
+      .andWhere(
+        raw('exists (select 1 from restores r where r.id = rv.restore_id and r.status in (?))', [
+          [...ACTIVE_RESTORE_STATUSES],
+        ]),
+      )
+      .execute('all'),
   ]);
   return {
-    backupStatus: new Map(backups.map((b) => [b.id, b.status])),
-    recordedSnapshots: new Set(recorded.map((r) => r.snapshot_id)),
-    currentVolumes: new Set(current.map((r) => r.volume_id)),
-    restoreStatus: new Map(restores.map((r) => [r.id, r.status])),
-    activeRestoreVolumes: new Set(planned.map((r) => r.new_volume_id)),
+    backupStatus: new Map<string, string>(backups.map((b) => [String(b.id), b.status])),
+    recordedSnapshots: new Set(recorded.flatMap((r) => (r.snapshotId ? [r.snapshotId] : []))),
+    currentVolumes: new Set(current.map((v) => v.volumeId)),
+    restoreStatus: new Map<string, string>(restores.map((r) => [String(r.id), r.status])),
+    activeRestoreVolumes: new Set(planned.flatMap((r) => (r.newVolumeId ? [r.newVolumeId] : []))),
   };
 }
 
@@ -89,15 +75,12 @@ export async function cleanupRegion(
   opts: CleanupOptions,
 ): Promise<CleanupResult> {
   const now = opts.now ?? new Date();
-  const conn = em.getConnection();
-  const exec: Exec = async <T>(sql: string, params?: unknown[]) =>
-    (await conn.execute(sql, params ?? [])) as T;
 
   const [snapshots, volumes] = await Promise.all([
     ec2.findSnapshotsByTag(TAG_MANAGED_BY, MANAGED_BY_VALUE),
     ec2.findVolumesByTag(TAG_MANAGED_BY, MANAGED_BY_VALUE),
   ]);
-  const refs = await loadReferences(exec, snapshots, volumes);
+  const refs = await loadReferences(em, snapshots, volumes);
 
   const result: CleanupResult = {
     replacedVolumesDeleted: [],
@@ -105,7 +88,7 @@ export async function cleanupRegion(
     orphanVolumesDeleted: [],
     candidates: 0,
   };
-  const orphans: { id: string; kind: 'snapshot' | 'volume'; reason: string }[] = [];
+  const orphans: Orphan[] = [];
 
   for (const s of snapshots) {
     const verdict = classifySnapshot(s, refs);
@@ -126,32 +109,22 @@ export async function cleanupRegion(
   }
 
   // Remember when each orphan was first seen; forget what is no longer orphaned.
-  const ids = orphans.map((o) => o.id);
-  await exec('delete from cleanup_candidates where region = ? and not (resource_id = any(?::text[]))', [
+  await recordOrphans(em, ec2.region, orphans, now);
+  const due = await dueCandidates(
+    em,
     ec2.region,
-    pgTextArray(ids),
-  ]);
-  for (const o of orphans) {
-    await exec(
-      `insert into cleanup_candidates (resource_id, region, kind, reason, first_seen_at) values (?, ?, ?, ?, ?)
-       on conflict (resource_id) do update set reason = excluded.reason`,
-      [o.id, ec2.region, o.kind, o.reason, now],
-    );
-  }
-  const due = await exec<{ resource_id: string; kind: 'snapshot' | 'volume' }[]>(
-    `select resource_id, kind from cleanup_candidates
-      where region = ? and resource_id = any(?::text[]) and first_seen_at <= ?`,
-    [ec2.region, pgTextArray(ids), new Date(now.getTime() - opts.safetyDelayMs)],
+    orphans.map((o) => o.id),
+    new Date(now.getTime() - opts.safetyDelayMs),
   );
   for (const d of due) {
     if (d.kind === 'snapshot') {
-      await ec2.deleteSnapshot(d.resource_id);
-      result.orphanSnapshotsDeleted.push(d.resource_id);
+      await ec2.deleteSnapshot(d.resourceId);
+      result.orphanSnapshotsDeleted.push(d.resourceId);
     } else {
-      await ec2.deleteVolume(d.resource_id);
-      result.orphanVolumesDeleted.push(d.resource_id);
+      await ec2.deleteVolume(d.resourceId);
+      result.orphanVolumesDeleted.push(d.resourceId);
     }
-    await exec('delete from cleanup_candidates where resource_id = ?', [d.resource_id]);
+    await forgetCandidate(em, d.resourceId);
   }
   result.candidates = orphans.length - due.length;
   return result;

@@ -1,3 +1,4 @@
+import { markExpiredDeleting } from '@backups/shared/backups';
 import type { JobQueues } from '@backups/shared/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -13,16 +14,7 @@ export async function expireBackups(
   queues: JobQueues,
   now = new Date(),
 ): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ id: string }[]>(
-    `update backups b set status = 'deleting', updated_at = now()
-      where b.status in ('completed', 'failed')
-        and b.expires_at <= ?
-        and not exists (
-          select 1 from restores r where r.backup_id = b.id and r.status in ('pending', 'in_progress'))
-      returning b.id::text as id`,
-    [now],
-  );
-  const ids = rows.map((r) => r.id);
+  const ids = (await markExpiredDeleting(em, now)).map(String);
   for (const backupId of ids) await queues.enqueue('backup.delete', { backupId });
   return ids;
 }

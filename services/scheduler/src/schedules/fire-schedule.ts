@@ -1,4 +1,5 @@
-import { createBackupLocked, DomainError, lockDeployment } from '@backups/shared/backups';
+import { createBackupLocked, DomainError, insertMissedRun, lockDeployment } from '@backups/shared/backups';
+import { getSchedule } from '@backups/shared/schedules';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 // One tick of a deployment's backup schedule: a `scheduled` backup created
@@ -15,13 +16,6 @@ export type FireOutcome =
   | { kind: 'already-fired'; backupId: bigint }
   | { kind: 'recorded-failure'; backupId: bigint; reason: string }
   | { kind: 'no-schedule' };
-
-interface ScheduleRow {
-  node_id: string | null;
-  expires_in_days: number | null;
-  keep_count: number | null;
-  enabled: boolean;
-}
 
 function tickName(at: Date): string {
   // scheduled-2026-11-27T030000Z: readable, sortable, unique per tick.
@@ -41,56 +35,40 @@ export async function fireSchedule(
   return em.transactional(async (tx) => {
     const deployment = await lockDeployment(tx, deploymentId);
     if (!deployment) return { kind: 'no-schedule' };
-    const [schedule] = await tx.execute<ScheduleRow[]>(
-      'select node_id::text, expires_in_days, keep_count, enabled from backup_schedules where deployment_id = ?',
-      [deploymentId],
-    );
+    const schedule = await getSchedule(tx, deploymentId);
     if (!schedule?.enabled) return { kind: 'no-schedule' };
 
     const request = {
       name: tickName(tickAt),
-      nodeId: schedule.node_id === null ? null : BigInt(schedule.node_id),
+      nodeId: schedule.nodeId ?? null,
       backupType: 'scheduled' as const,
       remarks: null,
-      expiresInDays: schedule.expires_in_days,
+      expiresInDays: schedule.expiresInDays ?? null,
       idempotencyKey: tickKey,
     };
     try {
       const created = await createBackupLocked(tx, deployment, request, {
         rotate: 'scheduled',
-        keep: schedule.keep_count,
+        keep: schedule.keepCount ?? null,
       });
       if (created.existing) return { kind: 'already-fired', backupId: created.backupId };
       return { kind: 'created', backupId: created.backupId, rotated: created.rotated };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const reason = `Scheduled backup skipped: ${err.message}`;
-      const [row] = await tx.execute<{ id: string }[]>(
-        `insert into backups (deployment_id, node_id, name, backup_type, status, region, failure_reason,
-                              idempotency_key, started_at, completed_at, expires_at)
-         values (?, ?, ?, 'scheduled', 'failed', ?, ?, ?, now(), now(), now() + make_interval(days => ?))
-         on conflict (deployment_id, idempotency_key) where idempotency_key is not null do nothing
-         returning id::text`,
-        // A record of a missed run, not a backup: it expires like the schedule's
-        // backups (a week if they never do) so a long outage does not pile them up.
-        [
-          deploymentId,
-          request.nodeId,
-          request.name,
-          deployment.region,
-          reason,
-          tickKey,
-          schedule.expires_in_days ?? FAILED_RUN_DAYS,
-        ],
-      );
-      if (!row) {
-        const existing = await tx.execute<{ id: string }[]>(
-          'select id::text from backups where deployment_id = ? and idempotency_key = ?',
-          [deploymentId, tickKey],
-        );
-        return { kind: 'already-fired', backupId: BigInt(existing[0]?.id ?? 0) };
-      }
-      return { kind: 'recorded-failure', backupId: BigInt(row.id), reason };
+      // A record of a missed run, not a backup: it expires like the schedule's
+      // backups (a week if they never do) so a long outage does not pile them up.
+      // The tick's key was looked up under the deployment lock, so it is free.
+      const backupId = await insertMissedRun(tx, {
+        deploymentId,
+        nodeId: request.nodeId,
+        name: request.name,
+        region: deployment.region,
+        reason,
+        idempotencyKey: tickKey,
+        expiresInDays: schedule.expiresInDays ?? FAILED_RUN_DAYS,
+      });
+      return { kind: 'recorded-failure', backupId, reason };
     }
   });
 }

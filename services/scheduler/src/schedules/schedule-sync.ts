@@ -1,12 +1,7 @@
-import { SCHEDULE_JOB_PREFIX, scheduleJobId, upsertScheduleJob } from '@backups/shared/schedules';
+import { listEnabledSchedules } from '@backups/shared/schedules';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
-
-interface ScheduleRow {
-  deployment_id: string;
-  cron: string;
-  timezone: string;
-}
+import { SCHEDULE_JOB_PREFIX, scheduleJobId, upsertScheduleJob } from './schedule-jobs.js';
 
 /**
  * Makes Redis's schedulers match Postgres: upserts the enabled schedules that
@@ -17,12 +12,8 @@ export async function syncSchedules(
   em: EntityManager,
   queue: Queue,
 ): Promise<{ upserted: number; removed: number }> {
-  const rows = await em
-    .getConnection()
-    .execute<ScheduleRow[]>(
-      'select deployment_id::text as deployment_id, cron, timezone from backup_schedules where enabled',
-    );
-  const wanted = new Map(rows.map((r) => [scheduleJobId(r.deployment_id), r]));
+  const schedules = await listEnabledSchedules(em);
+  const wanted = new Map(schedules.map((s) => [scheduleJobId(s.deploymentId), s]));
 
   const existing = new Map<string, { pattern?: string | null; tz?: string | null }>();
   const pageSize = 1000;
@@ -35,15 +26,10 @@ export async function syncSchedules(
 
   let upserted = 0;
   let removed = 0;
-  for (const [id, row] of wanted) {
+  for (const [id, schedule] of wanted) {
     const current = existing.get(id);
-    if (current && current.pattern === row.cron && current.tz === row.timezone) continue;
-    await upsertScheduleJob(queue, {
-      deploymentId: row.deployment_id,
-      cron: row.cron,
-      timezone: row.timezone,
-      enabled: true,
-    });
+    if (current && current.pattern === schedule.cron && current.tz === schedule.timezone) continue;
+    await upsertScheduleJob(queue, schedule);
     upserted++;
   }
   for (const id of existing.keys()) {

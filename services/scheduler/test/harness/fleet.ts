@@ -1,17 +1,21 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
 import { createLogger } from '@backups/shared';
 import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
-import { startWorkerApp, type WorkerApp } from '@backups/worker/app';
-import { workerEnvSchema } from '@backups/worker/env';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
 import { schedulerEnv } from '../../src/env.js';
 import { type SchedulerApp, startSchedulerApp } from '../../src/scheduler-app.js';
 
 export const REGION = 'us-west-1';
+// The worker runs as its own process from its source, as in `npm run dev`: the
+// scheduler's tests never import another deployable's code.
+const WORKER_DIR = fileURLToPath(new URL('../../../worker', import.meta.url));
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const silent = createLogger({
   service: 'test',
@@ -26,12 +30,13 @@ export interface SchedulerFleet {
   queues: JobQueues;
   em(): EntityManager;
   ec2Client(): EC2Client;
-  startWorker(): Promise<WorkerApp>;
+  /** Starts a worker process; resolves once it consumes its queues. */
+  startWorker(): Promise<ChildProcess>;
   startScheduler(extra?: Record<string, string>): Promise<SchedulerApp>;
   seedDeployment(opts?: { plan?: 'pro' | 'enterprise'; limit?: number | null }): Promise<bigint>;
 }
 
-/** Per test file: its own database, Redis prefix, EC2 emulator, and worker/scheduler apps in-process. */
+/** Per test file: its own database, Redis prefix, EC2 emulator, scheduler apps in-process and worker processes. */
 export function useSchedulerFleet(): SchedulerFleet {
   const db = useTestDatabase();
   const redis = useTestRedis();
@@ -72,15 +77,42 @@ export function useSchedulerFleet(): SchedulerFleet {
     ec2Client: () =>
       new EC2Client({ region: REGION, endpoint: fleet.emu.endpoint, credentials: CREDENTIALS }),
     async startWorker() {
-      const config = workerEnvSchema.parse({
-        ...env(),
-        POLL_INTERVAL_MS: '20',
-        EC2_MUTATING_RATE_PER_SEC: '1000',
-        EC2_MUTATING_BURST: '1000',
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'],
+        {
+          cwd: WORKER_DIR,
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '/tmp',
+            ...env(),
+            // Its start-up line is what says it is ready.
+            LOG_LEVEL: 'info',
+            POLL_INTERVAL_MS: '20',
+            EC2_MUTATING_RATE_PER_SEC: '1000',
+            EC2_MUTATING_BURST: '1000',
+            METRICS_PORT: '0',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      const collect = (d: Buffer) => {
+        out += d.toString();
+      };
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      stops.push(async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
       });
-      const app = await startWorkerApp(config, silent);
-      stops.push(() => app.stop());
-      return app;
+      await waitFor('the worker to start', async () => {
+        if (child.exitCode !== null) throw new Error(`worker exited: ${out}`);
+        return out.includes('"worker started"');
+      });
+      return child;
     },
     async startScheduler(extra = {}) {
       const config = schedulerEnv.parse({

@@ -1,20 +1,22 @@
-import type { BackupStatus, SnapshotState } from '@backups/shared';
+import type { BackupSnapshot, BackupStatus, SnapshotState, SnapshotUpdate } from '@backups/shared/backups';
 import type { SnapshotInfo } from '@backups/shared/ec2';
 
 // The backup state machine without I/O: which phase comes next, and what a
 // batch of DescribeSnapshots answers means for the backup.
 
-export interface SnapshotRow {
-  id: bigint;
-  nodeId: bigint;
-  volumeId: string;
-  deviceName: string;
-  volumeSizeGib: number;
-  snapshotId: string | null;
-  state: SnapshotState;
-  progress: number;
-  sizeBytes: bigint | null;
-}
+/** The fields of a snapshot row the state machine reads. */
+export type SnapshotRow = Pick<
+  BackupSnapshot,
+  | 'id'
+  | 'nodeId'
+  | 'volumeId'
+  | 'deviceName'
+  | 'volumeSizeGib'
+  | 'snapshotId'
+  | 'state'
+  | 'progress'
+  | 'sizeBytes'
+>;
 
 export type BackupPhase =
   | { kind: 'start' }
@@ -24,15 +26,15 @@ export type BackupPhase =
   | { kind: 'finished'; outcome: 'succeeded' | 'failed'; error: string | null };
 
 export function backupPhase(
-  backup: { status: BackupStatus; failureReason: string | null },
+  backup: { status: BackupStatus; failureReason?: string | null },
   snapshots: readonly SnapshotRow[],
 ): BackupPhase {
   switch (backup.status) {
     case 'pending':
       return { kind: 'start' };
     case 'in_progress':
-      if (backup.failureReason !== null) return { kind: 'cleanup_failed', reason: backup.failureReason };
-      if (snapshots.some((s) => s.snapshotId === null)) return { kind: 'create_snapshots' };
+      if (backup.failureReason != null) return { kind: 'cleanup_failed', reason: backup.failureReason };
+      if (snapshots.some((s) => s.snapshotId == null)) return { kind: 'create_snapshots' };
       return { kind: 'poll' };
     case 'completed':
       return { kind: 'finished', outcome: 'succeeded', error: null };
@@ -42,14 +44,6 @@ export function backupPhase(
     case 'deleted':
       return { kind: 'finished', outcome: 'failed', error: 'the backup was deleted before it finished' };
   }
-}
-
-export interface SnapshotUpdate {
-  id: bigint;
-  state: SnapshotState;
-  progress: number;
-  sizeBytes: bigint | null;
-  stateMessage: string | null;
 }
 
 export type SnapshotVerdict =
@@ -77,7 +71,7 @@ export function evaluateSnapshots(
   let allCompleted = true;
   let size = 0n;
   for (const row of rowsIn) {
-    if (row.snapshotId === null) {
+    if (row.snapshotId == null) {
       allCompleted = false;
       continue;
     }
@@ -139,10 +133,10 @@ export function evaluateSnapshots(
  */
 export function snapshotExclusions(
   attachedDataVolumeIds: readonly string[],
-  covered: readonly { volumeId: string; snapshotId: string | null }[],
+  covered: readonly { volumeId: string; snapshotId?: string | null }[],
 ): { exclude: string[]; missing: string[]; toCreate: string[] } {
   const attached = new Set(attachedDataVolumeIds);
-  const toCreate = covered.filter((c) => c.snapshotId === null).map((c) => c.volumeId);
+  const toCreate = covered.filter((c) => c.snapshotId == null).map((c) => c.volumeId);
   const want = new Set(toCreate);
   return {
     exclude: attachedDataVolumeIds.filter((v) => !want.has(v)),

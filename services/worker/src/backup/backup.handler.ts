@@ -1,4 +1,17 @@
 import {
+  applySnapshotUpdates,
+  type Backup,
+  completeBackup,
+  createWasRequested,
+  failBackup,
+  findBackup,
+  loadSnapshots,
+  markCreateRequested,
+  recordFailureReason,
+  recordSnapshotIds,
+  startBackup,
+} from '@backups/shared/backups';
+import {
   Ec2FailureError,
   Ec2NotFoundError,
   MANAGED_BY_VALUE,
@@ -15,34 +28,21 @@ import {
   succeeded,
 } from '../operations/operation-context.js';
 import {
-  applySnapshotUpdates,
-  type BackupRow,
-  completeBackup,
-  createWasRequested,
-  failBackup,
-  loadBackup,
-  loadSnapshotRows,
-  markCreateRequested,
-  nodeInstances,
-  recordFailureReason,
-  recordSnapshotIds,
-  startBackup,
-} from './backup.repository.js';
-import {
   type BackupPhase,
   backupPhase,
   evaluateSnapshots,
   type SnapshotRow,
   snapshotExclusions,
 } from './backup-progress.js';
+import { nodeInstances } from './node-instances.js';
 
 /** One step of a backup operation: start, snapshot each node, poll, finish or clean up. */
 export async function backupStep(ctx: OperationContext): Promise<StepResult> {
   const backupId = ctx.lease.backupId;
   if (backupId === null) return failed('backup operation without a backup');
-  const backup = await loadBackup(ctx.em, backupId);
+  const backup = await findBackup(ctx.em, backupId);
   if (!backup) return failed(`backup ${backupId} no longer exists`);
-  const snapshots = await loadSnapshotRows(ctx.em, backupId);
+  const snapshots = await loadSnapshots(ctx.em, backupId);
   const phase = backupPhase(backup, snapshots);
   try {
     return await runPhase(ctx, backup, snapshots, phase);
@@ -63,7 +63,7 @@ export async function backupStep(ctx: OperationContext): Promise<StepResult> {
 
 function runPhase(
   ctx: OperationContext,
-  backup: BackupRow,
+  backup: Backup,
   snapshots: SnapshotRow[],
   phase: BackupPhase,
 ): Promise<StepResult> {
@@ -83,8 +83,8 @@ function runPhase(
   }
 }
 
-async function start(ctx: OperationContext, backup: BackupRow): Promise<StepResult> {
-  const planned = await ctx.fenced((tx) => startBackup(tx, backup));
+async function start(ctx: OperationContext, backup: Backup): Promise<StepResult> {
+  const { planned } = await ctx.fenced((tx) => startBackup(tx, backup));
   if (planned === 0) {
     await ctx.fenced((tx) =>
       recordFailureReason(
@@ -99,7 +99,7 @@ async function start(ctx: OperationContext, backup: BackupRow): Promise<StepResu
 
 async function createSnapshots(
   ctx: OperationContext,
-  backup: BackupRow,
+  backup: Backup,
   snapshots: SnapshotRow[],
 ): Promise<StepResult> {
   // Adopt what an earlier attempt created but could not record: CreateSnapshots
@@ -112,7 +112,7 @@ async function createSnapshots(
   const adopted = new Map<string, string>();
   for (const s of existing) {
     if (s.tags[TAG_MANAGED_BY] !== MANAGED_BY_VALUE) continue;
-    const row = snapshots.find((r) => r.volumeId === s.volumeId && r.snapshotId === null);
+    const row = snapshots.find((r) => r.volumeId === s.volumeId && r.snapshotId == null);
     if (row) {
       adopted.set(row.volumeId, s.snapshotId);
       row.snapshotId = s.snapshotId;
@@ -125,7 +125,7 @@ async function createSnapshots(
 
   const byNode = new Map<bigint, SnapshotRow[]>();
   for (const r of snapshots) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r]);
-  const pendingNodes = [...byNode.entries()].filter(([, rs]) => rs.some((r) => r.snapshotId === null));
+  const pendingNodes = [...byNode.entries()].filter(([, rs]) => rs.some((r) => r.snapshotId == null));
   if (pendingNodes.length === 0) return continueAfter(ctx.pollMs);
 
   const instanceOf = await nodeInstances(
@@ -177,7 +177,7 @@ async function createSnapshots(
   return continueAfter(ctx.pollMs);
 }
 
-async function poll(ctx: OperationContext, backup: BackupRow, snapshots: SnapshotRow[]): Promise<StepResult> {
+async function poll(ctx: OperationContext, backup: Backup, snapshots: SnapshotRow[]): Promise<StepResult> {
   const open = snapshots
     .filter((s) => s.state !== 'completed')
     .flatMap((s) => (s.snapshotId ? [s.snapshotId] : []));
@@ -195,14 +195,14 @@ async function poll(ctx: OperationContext, backup: BackupRow, snapshots: Snapsho
   return succeeded();
 }
 
-async function giveUp(ctx: OperationContext, backup: BackupRow, reason: string): Promise<StepResult> {
+async function giveUp(ctx: OperationContext, backup: Backup, reason: string): Promise<StepResult> {
   await ctx.fenced((tx) => recordFailureReason(tx, backup.id, reason));
   return continueAfter(0);
 }
 
 async function cleanUp(
   ctx: OperationContext,
-  backup: BackupRow,
+  backup: Backup,
   snapshots: SnapshotRow[],
   reason: string,
 ): Promise<StepResult> {

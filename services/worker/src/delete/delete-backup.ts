@@ -1,7 +1,7 @@
 import type { Logger } from '@backups/shared';
+import { findBackup, loadSnapshots, markBackupDeleted } from '@backups/shared/backups';
 import type { Ec2Regions } from '@backups/shared/ec2';
-import { loadBackup, loadSnapshotRows, markSnapshotsDeleted } from '../backup/backup.repository.js';
-import { type Em, run } from '../operations/sql.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { deleteBackupSnapshots } from './snapshot-cleanup.js';
 
 export type DeleteOutcome = 'deleted' | 'already_deleted' | 'not_deleting' | 'not_found';
@@ -10,13 +10,13 @@ export type DeleteOutcome = 'deleted' | 'already_deleted' | 'not_deleting' | 'no
  * Deletes a backup the API marked `deleting`: every snapshot (already gone is
  * fine), then `deleted`. Not an ordered operation: it need not wait behind a
  * long backup of the same deployment. Safe to run twice or concurrently (both
- * runs delete the same snapshots and the final update is conditional).
+ * runs delete the same snapshots and the final transition is guarded).
  */
 export async function deleteBackup(
-  deps: { em: Em; ec2: Ec2Regions; log: Logger },
+  deps: { em: EntityManager; ec2: Ec2Regions; log: Logger },
   backupId: bigint,
 ): Promise<DeleteOutcome> {
-  const backup = await loadBackup(deps.em, backupId);
+  const backup = await findBackup(deps.em, backupId);
   if (!backup) return 'not_found';
   if (backup.status === 'deleted') return 'already_deleted';
   if (backup.status !== 'deleting') {
@@ -26,17 +26,10 @@ export async function deleteBackup(
     );
     return 'not_deleting';
   }
-  const snapshots = await loadSnapshotRows(deps.em, backupId);
+  const snapshots = await loadSnapshots(deps.em, backupId);
   const recorded = snapshots.flatMap((s) => (s.snapshotId && s.state !== 'deleted' ? [s.snapshotId] : []));
   const deleted = await deleteBackupSnapshots(deps.ec2.forRegion(backup.region), backupId, recorded);
-  await deps.em.transactional(async (tx) => {
-    await markSnapshotsDeleted(tx, backupId);
-    await run(
-      tx,
-      `update backups set status = 'deleted', deleted_at = now(), updated_at = now() where id = ? and status = 'deleting'`,
-      [backupId.toString()],
-    );
-  });
+  await markBackupDeleted(deps.em, backupId);
   deps.log.info({ backupId: backupId.toString(), snapshotsDeleted: deleted }, 'backup deleted');
   return 'deleted';
 }

@@ -2,8 +2,8 @@ import type { Logger } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
 import { defineJobHandler } from '@backups/shared/jobs';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { deleteBackup } from '../delete/delete-backup.js';
-import type { Em } from '../operations/sql.js';
 import { continueLater } from './continuation.js';
 
 export interface BackupDeleteDeps {
@@ -20,7 +20,7 @@ export const backupDeleteJob = (deps: BackupDeleteDeps) =>
     const seconds = () => (performance.now() - started) / 1000;
     try {
       const outcome = await deleteBackup(
-        { em: deps.orm.em.fork() as Em, ec2: deps.ec2, log: deps.log },
+        { em: deps.orm.em.fork() as EntityManager, ec2: deps.ec2, log: deps.log },
         BigInt(payload.backupId),
       );
       if (outcome === 'deleted') deps.onFinished?.('succeeded', seconds());

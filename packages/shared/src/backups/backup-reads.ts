@@ -1,0 +1,138 @@
+import { LockMode, raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BackupType } from '../domain/enums.js';
+import { ACTIVE_RESTORE_STATUSES } from '../restores/restore-statuses.js';
+import { type Backup, BackupSchema } from './backup.entity.js';
+import { BackupSnapshotSchema } from './backup-snapshot.entity.js';
+import {
+  LIMITED_BACKUP_STATUSES,
+  ROTATABLE_BACKUP_STATUSES,
+  VISIBLE_BACKUP_STATUSES,
+} from './backup-statuses.js';
+
+// Reads of backups. They bypass the identity map: callers decide on what the
+// row says now, and an entity loaded earlier in the same EntityManager would be
+// stale after a guarded update (native updates do not refresh it).
+const FRESH = { disableIdentityMap: true } as const;
+
+export function findBackup(em: EntityManager, backupId: bigint): Promise<Backup | null> {
+  return em.findOne(BackupSchema, { id: backupId }, FRESH);
+}
+
+/** A backup of this deployment, row-locked for the rest of the caller's transaction; null if absent. */
+export function lockBackup(
+  em: EntityManager,
+  deploymentId: bigint,
+  backupId: bigint,
+): Promise<Backup | null> {
+  return em.findOne(
+    BackupSchema,
+    { id: backupId, deploymentId },
+    { ...FRESH, lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+}
+
+/** Backups that count against the plan limit. */
+export function countLimitedBackups(em: EntityManager, deploymentId: bigint): Promise<number> {
+  return em.count(BackupSchema, { deploymentId, status: { $in: [...LIMITED_BACKUP_STATUSES] } });
+}
+
+/** Backups of one type that count against the plan limit (a schedule's keep count, an upgrade's). */
+export function countLimitedBackupsOfType(
+  em: EntityManager,
+  deploymentId: bigint,
+  backupType: BackupType,
+): Promise<number> {
+  return em.count(BackupSchema, { deploymentId, backupType, status: { $in: [...LIMITED_BACKUP_STATUSES] } });
+}
+
+/** The backup a create with this idempotency key already made on this deployment, if any. */
+export async function findBackupByIdempotencyKey(
+  em: EntityManager,
+  deploymentId: bigint,
+  idempotencyKey: string,
+): Promise<bigint | null> {
+  const found = await em.findOne(BackupSchema, { deploymentId, idempotencyKey }, FRESH);
+  return found?.id ?? null;
+}
+
+/** The oldest rotatable backup of a type that no active restore is reading from. */
+export async function oldestRotatable(
+  em: EntityManager,
+  deploymentId: bigint,
+  backupType: BackupType,
+): Promise<bigint | null> {
+  const [found] = await em
+    .createQueryBuilder(BackupSchema, 'b')
+    .select('id')
+    .where({ deploymentId, backupType, status: { $in: [...ROTATABLE_BACKUP_STATUSES] } })
+    .andWhere(notReadByActiveRestore())
+    .orderBy({ createdAt: 'asc', id: 'asc' })
+    .limit(1)
+    .execute('all');
+  return found ? BigInt(found.id) : null;
+}
+
+/** For a query builder aliased `b`: no pending or running restore reads this backup. */
+export function notReadByActiveRestore() {
+  return raw('not exists (select 1 from restores r where r.backup_id = b.id and r.status in (?))', [
+    [...ACTIVE_RESTORE_STATUSES],
+  ]);
+}
+
+/** The ids of backups waiting for their snapshots to be deleted (the reconciler re-signals them). */
+export async function deletingBackupIds(em: EntityManager): Promise<bigint[]> {
+  const rows = await em.find(BackupSchema, { status: 'deleting' }, { ...FRESH, fields: ['id'] });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A backup as the public API shows it: the row with its snapshots' EC2 ids and
+ * source volume ids in plan order (empty until the worker plans the snapshots).
+ */
+export type BackupWithSnapshots = Backup & { snapshotIds: string[]; volumeIds: string[] };
+
+async function withSnapshots(em: EntityManager, backups: Backup[]): Promise<BackupWithSnapshots[]> {
+  if (backups.length === 0) return [];
+  const snapshots = await em.find(
+    BackupSnapshotSchema,
+    { backupId: { $in: backups.map((b) => b.id) } },
+    { ...FRESH, orderBy: { id: 'asc' } },
+  );
+  return backups.map((b) => {
+    const own = snapshots.filter((s) => s.backupId === b.id);
+    return {
+      ...b,
+      snapshotIds: own.flatMap((s) => (s.snapshotId == null ? [] : [s.snapshotId])),
+      volumeIds: own.map((s) => s.volumeId),
+    };
+  });
+}
+
+/** A deployment's visible backups (`deleted` ones are kept for audit, never shown), newest first. */
+export async function listVisibleBackups(
+  em: EntityManager,
+  deploymentId: bigint,
+): Promise<BackupWithSnapshots[]> {
+  const backups = await em.find(
+    BackupSchema,
+    { deploymentId, status: { $in: [...VISIBLE_BACKUP_STATUSES] } },
+    { ...FRESH, orderBy: { createdAt: 'desc', id: 'desc' } },
+  );
+  return withSnapshots(em, backups);
+}
+
+export async function getVisibleBackup(
+  em: EntityManager,
+  deploymentId: bigint,
+  backupId: bigint,
+): Promise<BackupWithSnapshots | null> {
+  const backup = await em.findOne(
+    BackupSchema,
+    { id: backupId, deploymentId, status: { $in: [...VISIBLE_BACKUP_STATUSES] } },
+    FRESH,
+  );
+  if (!backup) return null;
+  const [shown] = await withSnapshots(em, [backup]);
+  return shown ?? null;
+}

@@ -1,0 +1,200 @@
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BackupType } from '../domain/enums.js';
+import { type Backup, BackupSchema } from './backup.entity.js';
+import { notReadByActiveRestore } from './backup-reads.js';
+import { DELETABLE_BACKUP_STATUSES, EXPIRABLE_BACKUP_STATUSES } from './backup-statuses.js';
+import { inTransaction } from './in-transaction.js';
+import { markSnapshotsDeleted, planSnapshots } from './snapshot-transitions.js';
+
+// Every change of a backup row. Each transition changes the row only from the
+// statuses it may leave and says whether it did; the worker runs the ones its
+// operation makes inside its fenced transaction. Updates take their timestamps
+// from the database clock (`now()`), as the rows' defaults do; inserts take the
+// process clock (an entity cannot be created with `now()`), one instant per row.
+
+/** The statuses each transition may leave. */
+const FROM = {
+  start: ['pending'],
+  finish: ['in_progress'],
+  delete: DELETABLE_BACKUP_STATUSES,
+  deleted: ['deleting'],
+} as const;
+
+const DAY_MS = 24 * 3600_000;
+const dbNow = () => raw('now()');
+
+export interface NewBackup {
+  deploymentId: bigint;
+  nodeId: bigint | null;
+  name: string;
+  backupType: BackupType;
+  region: string;
+  remarks: string | null;
+  expiresInDays: number | null;
+  /** Makes a retried create find the backup it already made (unique per deployment). */
+  idempotencyKey: string | null;
+}
+
+function daysAfter(from: Date, days: number): Date {
+  return new Date(from.getTime() + days * DAY_MS);
+}
+
+/** Inserts a pending backup; expires_at is counted from the same instant as created_at. */
+export async function insertPendingBackup(em: EntityManager, b: NewBackup): Promise<bigint> {
+  const createdAt = new Date();
+  const { expiresInDays, ...rest } = b;
+  const backup = em.create(BackupSchema, {
+    ...rest,
+    status: 'pending',
+    failureReason: null,
+    sizeBytes: null,
+    startedAt: null,
+    completedAt: null,
+    expiresAt: expiresInDays === null ? null : daysAfter(createdAt, expiresInDays),
+    deletedAt: null,
+    createdAt,
+    updatedAt: createdAt,
+  });
+  await em.flush();
+  return backup.id;
+}
+
+export interface MissedRun {
+  deploymentId: bigint;
+  nodeId: bigint | null;
+  name: string;
+  region: string;
+  reason: string;
+  /** The tick's key: a retried tick finds this record instead of writing a second. */
+  idempotencyKey: string;
+  expiresInDays: number;
+}
+
+/**
+ * Records a schedule tick that could not make a backup as a failed scheduled
+ * backup, so the tenant sees the missed run and why. The caller holds the
+ * deployment's row lock and has looked the tick's key up, so the key is free.
+ */
+export async function insertMissedRun(em: EntityManager, run: MissedRun): Promise<bigint> {
+  const at = new Date();
+  const { reason, expiresInDays, ...rest } = run;
+  const backup = em.create(BackupSchema, {
+    ...rest,
+    backupType: 'scheduled',
+    status: 'failed',
+    remarks: null,
+    failureReason: reason,
+    sizeBytes: null,
+    startedAt: at,
+    completedAt: at,
+    expiresAt: daysAfter(at, expiresInDays),
+    deletedAt: null,
+    createdAt: at,
+    updatedAt: at,
+  });
+  await em.flush();
+  return backup.id;
+}
+
+/** pending → in_progress. */
+export async function markBackupStarted(em: EntityManager, backupId: bigint): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    BackupSchema,
+    { id: backupId, status: { $in: [...FROM.start] } },
+    { status: 'in_progress', startedAt: dbNow(), updatedAt: dbNow() },
+  );
+  return changed > 0;
+}
+
+/** pending → in_progress, and the snapshot plan (repeatable); returns whether it started and the planned count. */
+export async function startBackup(
+  em: EntityManager,
+  backup: Pick<Backup, 'id' | 'deploymentId' | 'nodeId'>,
+): Promise<{ started: boolean; planned: number }> {
+  const started = await markBackupStarted(em, backup.id);
+  const planned = await planSnapshots(em, backup);
+  return { started, planned };
+}
+
+/** Why an in-progress backup is failing; the worker then cleans up and fails it. */
+export async function recordFailureReason(
+  em: EntityManager,
+  backupId: bigint,
+  reason: string,
+): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    BackupSchema,
+    { id: backupId, status: { $in: [...FROM.finish] } },
+    { failureReason: reason.slice(0, 2000), updatedAt: dbNow() },
+  );
+  return changed > 0;
+}
+
+/** in_progress → completed, with the size of its snapshots. */
+export async function completeBackup(
+  em: EntityManager,
+  backupId: bigint,
+  sizeBytes: bigint,
+): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    BackupSchema,
+    { id: backupId, status: { $in: [...FROM.finish] } },
+    { status: 'completed', completedAt: dbNow(), sizeBytes, updatedAt: dbNow() },
+  );
+  return changed > 0;
+}
+
+/** in_progress → failed, once its partial snapshots are deleted from EC2. */
+export function failBackup(em: EntityManager, backupId: bigint): Promise<boolean> {
+  return inTransaction(em, async (tx) => {
+    await markSnapshotsDeleted(tx, backupId);
+    const changed = await tx.nativeUpdate(
+      BackupSchema,
+      { id: backupId, status: { $in: [...FROM.finish] } },
+      { status: 'failed', updatedAt: dbNow() },
+    );
+    return changed > 0;
+  });
+}
+
+/**
+ * completed / failed → deleting (a tenant's delete, a rotation). The caller
+ * signals `backup.delete` for the changed ones after its commit.
+ */
+export async function markBackupsDeleting(em: EntityManager, backupIds: readonly bigint[]): Promise<number> {
+  if (backupIds.length === 0) return 0;
+  return em.nativeUpdate(
+    BackupSchema,
+    { id: { $in: [...backupIds] }, status: { $in: [...FROM.delete] } },
+    { status: 'deleting', updatedAt: dbNow() },
+  );
+}
+
+/**
+ * Every settled backup past its `expires_at` that no active restore reads →
+ * deleting; returns their ids for the caller to signal their deletes.
+ */
+export async function markExpiredDeleting(em: EntityManager, now: Date): Promise<bigint[]> {
+  const rows: Pick<Backup, 'id'>[] = await em
+    .createQueryBuilder(BackupSchema, 'b')
+    .update({ status: 'deleting', updatedAt: dbNow() })
+    .where({ status: { $in: [...EXPIRABLE_BACKUP_STATUSES] }, expiresAt: { $lte: now } })
+    .andWhere(notReadByActiveRestore())
+    .returning('id')
+    .execute('all');
+  return rows.map((r) => BigInt(r.id));
+}
+
+/** deleting → deleted, its snapshots marked gone: the end of a delete. */
+export function markBackupDeleted(em: EntityManager, backupId: bigint): Promise<boolean> {
+  return inTransaction(em, async (tx) => {
+    await markSnapshotsDeleted(tx, backupId);
+    const changed = await tx.nativeUpdate(
+      BackupSchema,
+      { id: backupId, status: { $in: [...FROM.deleted] } },
+      { status: 'deleted', deletedAt: dbNow(), updatedAt: dbNow() },
+    );
+    return changed > 0;
+  });
+}
