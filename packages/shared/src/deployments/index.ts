@@ -1,4 +1,6 @@
 export * from './deployment.entity.js';
 export * from './deployment-statuses.js';
 export * from './node.entity.js';
+export * from './node-discovery.js';
+export * from './registration.js';
 export * from './volume.entity.js';

@@ -1,2 +1,5 @@
+export * from './lease.js';
 export * from './operation.entity.js';
+export * from './operation-list.js';
 export * from './operation-statuses.js';
+export * from './stuck-operations.js';
