@@ -9,6 +9,7 @@ import {
   fenced,
   finishOperation,
   type Lease,
+  type OperationOutcome,
   releaseLease,
 } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -29,7 +30,7 @@ export interface DriveDeps {
   /** Checked between steps: when shutting down, hand the operation back instead of taking another step. */
   stopping: () => boolean;
   /** Told of every operation this process closes (the worker observes backups_operation_duration_seconds). */
-  onFinished?: (kind: OperationKind, outcome: 'succeeded' | 'failed', seconds: number) => void;
+  onFinished?: (kind: OperationKind, outcome: OperationOutcome, seconds: number) => void;
 }
 
 export type DriveOutcome = { kind: 'idle' } | { kind: 'later'; delayMs: number };

@@ -1,6 +1,6 @@
 import type { Logger, OperationKind } from '@backups/shared';
 import type { Ec2Adapter } from '@backups/shared/ec2';
-import type { Lease } from '@backups/shared/operations';
+import type { Lease, OperationOutcome } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
 
@@ -34,7 +34,7 @@ export interface OperationContext {
  */
 export type StepResult =
   | { kind: 'continue'; afterMs: number }
-  | { kind: 'done'; outcome: 'succeeded' | 'failed'; error: string | null };
+  | { kind: 'done'; outcome: OperationOutcome; error: string | null };
 
 export const continueAfter = (afterMs: number): StepResult => ({ kind: 'continue', afterMs });
 export const succeeded = (): StepResult => ({ kind: 'done', outcome: 'succeeded', error: null });
