@@ -7,8 +7,8 @@ import { runAdminCommand, UsageError } from './admin-commands.js';
 
 // pnpm --filter @backups/api admin <command> ...: wiring only. Operators run it
 // often and in loops, so start-up is kept to what every command needs: the AWS
-// SDK is imported on the first EC2 call, and the ORM is started (and connects)
-// on the first database call, so a usage error touches neither.
+// SDK is imported on the first EC2 call, and the ORM on the first database
+// call, so a usage error loads neither.
 const config = loadConfig('admin', adminEnvSchema);
 const db = lazyOrm(config.DATABASE_URL);
 const adapters: Ec2Adapter[] = [];
@@ -35,12 +35,25 @@ try {
 }
 process.exit(exitCode);
 
-/** The ORM, started (and connected) on the first em() call, with one connection: the CLI does one thing at a time. */
+/**
+ * The ORM, started on the first em() call, with one connection: the CLI does one
+ * thing at a time. Built with MikroORM's constructor rather than createOrm's
+ * MikroORM.init, which first probes for the optional extensions (migrator,
+ * seeder, entity generator: modules the CLI would load for nothing) and connects
+ * before the first query; here the first query connects.
+ */
 function lazyOrm(databaseUrl: string): { em(): Promise<EntityManager>; close(): Promise<void> } {
   let orm: Promise<Orm> | null = null;
+  const start = async (): Promise<Orm> => {
+    const [{ MikroORM }, { ormOptions }] = await Promise.all([
+      import('@mikro-orm/postgresql'),
+      import('@backups/shared/db'),
+    ]);
+    return new MikroORM(ormOptions({ databaseUrl, poolMax: 1 }));
+  };
   return {
     async em() {
-      orm ??= import('@backups/shared/db').then(({ createOrm }) => createOrm({ databaseUrl, poolMax: 1 }));
+      orm ??= start();
       return (await orm).em.fork();
     },
     async close() {
