@@ -1,10 +1,13 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { registerDeployment } from '@backups/api/admin/deployments.admin';
-import { discoverNodes } from '@backups/api/admin/ec2-discovery';
-import { createTenant } from '@backups/api/admin/tenants.admin';
-import { hashApiKey } from '@backups/api/auth/api-key';
 import { seedInstance } from '@backups/ec2-emulator';
+import {
+  deregisterDeployment,
+  discoverNodes,
+  NodeSchema,
+  registerDeployment,
+} from '@backups/shared/deployments';
 import { Ec2Adapter } from '@backups/shared/ec2';
+import { createTenant, ensureKnownApiKey, TenantSchema } from '@backups/shared/tenants';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 // The demo data of the local run: a tenant, an API key and a two-node
@@ -26,31 +29,16 @@ export interface DemoSeed {
 }
 
 async function ensureTenant(em: EntityManager): Promise<bigint> {
-  const [row] = await em.execute<{ id: string }[]>(
-    'select id::text from tenants where name = ? order by id limit 1',
-    [DEMO_TENANT_NAME],
-  );
-  if (row) return BigInt(row.id);
+  const found = await em.findOne(TenantSchema, { name: DEMO_TENANT_NAME }, { orderBy: { id: 'asc' } });
+  if (found) return found.id;
   return createTenant(em, { name: DEMO_TENANT_NAME, plan: 'enterprise' });
 }
 
-async function ensureKey(em: EntityManager, tenantId: bigint): Promise<void> {
-  await em.execute(
-    `insert into api_keys (tenant_id, name, key_prefix, key_hash, permissions)
-     values (?, 'demo (local run)', ?, ?, array['deployment:read', 'deployment:manage'])
-     on conflict (key_hash) do update set revoked_at = null, expires_at = null`,
-    [tenantId, DEMO_API_KEY.slice(0, 8), hashApiKey(DEMO_API_KEY)],
-  );
-}
-
 async function instancesExist(em: EntityManager, ec2: Ec2Adapter): Promise<boolean | null> {
-  const rows = await em.execute<{ instance_id: string }[]>(
-    'select instance_id from nodes where deployment_id = ?',
-    [DEMO_DEPLOYMENT_ID],
-  );
-  if (rows.length === 0) return null;
-  const found = await ec2.describeInstances(rows.map((r) => r.instance_id)).catch(() => []);
-  return found.length === rows.length;
+  const nodes = await em.find(NodeSchema, { deploymentId: DEMO_DEPLOYMENT_ID }, { fields: ['instanceId'] });
+  if (nodes.length === 0) return null;
+  const found = await ec2.describeInstances(nodes.map((n) => n.instanceId)).catch(() => []);
+  return found.length === nodes.length;
 }
 
 export async function seedDemo(
@@ -64,10 +52,15 @@ export async function seedDemo(
   });
   try {
     const tenantId = await ensureTenant(em);
-    await ensureKey(em, tenantId);
+    await ensureKnownApiKey(em, {
+      tenantId,
+      name: 'demo (local run)',
+      secret: DEMO_API_KEY,
+      permissions: ['deployment:read', 'deployment:manage'],
+    });
     const exists = await instancesExist(em, ec2);
     if (exists) return { tenantId, apiKey: DEMO_API_KEY, deploymentId: DEMO_DEPLOYMENT_ID, recreated: false };
-    if (exists === false) await em.execute('delete from deployments where id = ?', [DEMO_DEPLOYMENT_ID]);
+    if (exists === false) await deregisterDeployment(em, DEMO_DEPLOYMENT_ID);
 
     const client = new EC2Client({
       region: opts.region,

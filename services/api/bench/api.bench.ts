@@ -3,15 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { ensureDatabase } from '@backups/shared/db';
 import { createMigratingOrm } from '@backups/shared/db/migrator';
+import { registerDeployment } from '@backups/shared/deployments';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { createApiKey, createTenant } from '@backups/shared/tenants';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import pg from 'pg';
-import { createApiKey } from '../src/admin/api-keys.admin.js';
-import { registerDeployment } from '../src/admin/deployments.admin.js';
-import { createTenant } from '../src/admin/tenants.admin.js';
 import { createApp } from '../src/app.js';
 
 // Throughput and latency of the list and create endpoints at 64 connections,

@@ -8,11 +8,11 @@ import { promisify } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
 import { Ec2Adapter } from '@backups/shared/ec2';
+import { hashApiKey } from '@backups/shared/tenants';
 import { useTestDatabase } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand, UsageError } from '../src/admin/admin-commands.js';
-import { hashApiKey } from '../src/auth/api-key.js';
 
 const db = useTestDatabase();
 let emu: RunningEc2Emulator;
@@ -37,7 +37,7 @@ afterAll(async () => {
 async function adminRun(argv: string[], stdin?: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   const code = await runAdminCommand(argv, {
-    sql: db.orm.em.fork() as EntityManager,
+    em: async () => db.orm.em.fork() as EntityManager,
     ec2ForRegion: (region) => {
       const a = new Ec2Adapter({
         region,

@@ -8,15 +8,14 @@ import {
   parseJson,
   type RestoreStatus,
 } from '@backups/shared';
+import { registerDeployment } from '@backups/shared/deployments';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { createApiKey, createTenant } from '@backups/shared/tenants';
 import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createApiKey } from '../src/admin/api-keys.admin.js';
-import { registerDeployment } from '../src/admin/deployments.admin.js';
-import { createTenant } from '../src/admin/tenants.admin.js';
 import { type AppDeps, createApp } from '../src/app.js';
 
 // Starts the real app on a random port against this file's own Postgres

@@ -1,6 +1,6 @@
 import type { Permission } from '@backups/shared';
+import { createApiKey, revokeApiKey } from '@backups/shared/tenants';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, revokeApiKey } from '../src/admin/api-keys.admin.js';
 import { expectError, type Seeded, seedBackup, seedRestore, seedTenant, useApi } from './harness.js';
 
 const api = useApi();

@@ -1,17 +1,17 @@
 import { createLogger } from '@backups/shared';
 import { Ec2Regions } from '@backups/shared/ec2';
+import { acquireHead, FenceLostError, fenced } from '@backups/shared/operations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { driveDeployment } from '../src/operations/drive.js';
-import { acquireHead, FenceLostError, fenced } from '../src/operations/lease.js';
 import { continueAfter, type OperationHandlers, succeeded } from '../src/operations/operation-context.js';
-import type { Em } from '../src/operations/sql.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { requestBackup, seedDeployment } from './harness/seed.js';
 
 const fleet = useTestFleet();
 const log = createLogger({ service: 'test', level: 'silent', pretty: false });
 
-async function queueUpgrade(em: Em, deploymentId: bigint): Promise<void> {
+async function queueUpgrade(em: EntityManager, deploymentId: bigint): Promise<void> {
   await em.getConnection().execute(
     `with u as (insert into upgrades (deployment_id, target_version, from_version) values (?, '0.5.0', '0.4.0') returning id)
      insert into operations (deployment_id, kind, upgrade_id) select ?, 'upgrade', id from u`,
@@ -38,7 +38,7 @@ function deps(handlers: OperationHandlers) {
 
 describe('leases and fences', () => {
   it('refuses the writes of a worker whose lease passed to another', async () => {
-    const em = fleet.em() as Em;
+    const em = fleet.em() as EntityManager;
     const d = await seedDeployment(em, fleet.emu.endpoint);
     await requestBackup(em, null, d.deploymentId);
     const first = await acquireHead(em, {
@@ -65,14 +65,16 @@ describe('leases and fences', () => {
     });
     if (first.kind !== 'leased' || taken.kind !== 'leased') throw new Error('expected leases');
     expect(taken.lease.fence).toBe(first.lease.fence + 1n);
-    await expect(fenced(fleet.em() as Em, first.lease, async () => 'written')).rejects.toBeInstanceOf(
-      FenceLostError,
+    await expect(
+      fenced(fleet.em() as EntityManager, first.lease, async () => 'written'),
+    ).rejects.toBeInstanceOf(FenceLostError);
+    await expect(fenced(fleet.em() as EntityManager, taken.lease, async () => 'written')).resolves.toBe(
+      'written',
     );
-    await expect(fenced(fleet.em() as Em, taken.lease, async () => 'written')).resolves.toBe('written');
   });
 
   it('never starts an operation kind without a handler, and keeps the order behind it', async () => {
-    const em = fleet.em() as Em;
+    const em = fleet.em() as EntityManager;
     const d = await seedDeployment(em, fleet.emu.endpoint);
     await queueUpgrade(em, d.deploymentId);
     await requestBackup(em, null, d.deploymentId);
@@ -100,7 +102,7 @@ describe('leases and fences', () => {
   });
 
   it('hands the lease back between steps of a continuation', async () => {
-    const em = fleet.em() as Em;
+    const em = fleet.em() as EntityManager;
     const d = await seedDeployment(em, fleet.emu.endpoint);
     await requestBackup(em, null, d.deploymentId);
     let calls = 0;

@@ -9,4 +9,11 @@ export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] a
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
 /** The head of a deployment's log is its lowest operation still in one of these. */
-export const UNFINISHED_OPERATION_STATUSES = ['queued', 'running'] as const;
+export const UNFINISHED_OPERATION_STATUSES = ['queued', 'running'] as const satisfies OperationStatus[];
+
+/** A lease (and the fence that guards it) is only worth anything while the operation is in one of these. */
+export const LEASED_OPERATION_STATUSES = ['running'] as const satisfies OperationStatus[];
+
+/** How an operation ends: the statuses finishOperation may set. */
+export const OPERATION_OUTCOMES = ['succeeded', 'failed'] as const satisfies OperationStatus[];
+export type OperationOutcome = (typeof OPERATION_OUTCOMES)[number];

@@ -1,18 +1,17 @@
 import { parseArgs } from 'node:util';
+import { discoverNodes, registerDeployment } from '@backups/shared/deployments';
 import { PERMISSIONS, type Permission, PLANS } from '@backups/shared/enums';
+import { createApiKey, createTenant, revokeApiKey } from '@backups/shared/tenants';
 import { z } from 'zod';
 import { type AdminDeps, UsageError } from './admin-deps.js';
-import { createApiKey, revokeApiKey } from './api-keys.admin.js';
-import { registerDeployment } from './deployments.admin.js';
-import { discoverNodes } from './ec2-discovery.js';
-import { listOperations } from './operations.admin.js';
+import { operationRows } from './operations.admin.js';
 import { idOption as id, listOption as list, registerOptions, toNewDeployment } from './register-options.js';
-import { createTenant } from './tenants.admin.js';
 
 export { type AdminDeps, UsageError } from './admin-deps.js';
 
-// Everything imported here loads on every CLI run, so it stays light: no AWS SDK
-// (the CLI's ec2ForRegion loads it), no ORM, no logger; the --jsonl batch is
+// Everything imported here loads on every CLI run, so it stays light: the
+// tables' owners and their entities, but no AWS SDK (the CLI's ec2ForRegion
+// loads it) and no ORM driver (the CLI's em() starts it); the --jsonl batch is
 // imported only when used.
 
 export const USAGE = `usage: admin <command> [options]
@@ -83,7 +82,7 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
       return 0;
     case 'tenant:create': {
       const o = parse(command, args);
-      const tenantId = await createTenant(deps.sql, {
+      const tenantId = await createTenant(await deps.em(), {
         name: o.name,
         plan: o.plan,
         backupLimitOverride: o['backup-limit'] ?? null,
@@ -96,7 +95,7 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
       const expiresAt = o['expires-in-days']
         ? new Date(Date.now() + o['expires-in-days'] * 86_400_000)
         : null;
-      const key = await createApiKey(deps.sql, {
+      const key = await createApiKey(await deps.em(), {
         tenantId: o.tenant,
         name: o.name,
         permissions: o.permissions as Permission[],
@@ -109,7 +108,7 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
     }
     case 'key:revoke': {
       const o = parse(command, args);
-      const revoked = await revokeApiKey(deps.sql, o.id);
+      const revoked = await revokeApiKey(await deps.em(), o.id);
       deps.print(revoked ? `key ${o.id} revoked` : `key ${o.id} not found or already revoked`);
       return 0;
     }
@@ -125,7 +124,10 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
       }
       const o = validate(command, flags);
       const nodes = await discoverNodes(await deps.ec2ForRegion(o.region), o.instances);
-      const { id: deploymentId, nodeIds } = await registerDeployment(deps.sql, toNewDeployment(o, nodes));
+      const { id: deploymentId, nodeIds } = await registerDeployment(
+        await deps.em(),
+        toNewDeployment(o, nodes),
+      );
       deps.print(`deployment ${deploymentId} registered with ${nodes.length} node(s)`);
       nodes.forEach((n, i) => {
         deps.print(
@@ -136,7 +138,7 @@ export async function runAdminCommand(argv: string[], deps: AdminDeps): Promise<
     }
     case 'operations:list': {
       const o = parse(command, args);
-      const ops = await listOperations(deps.sql, o.deployment ?? null);
+      const ops = await operationRows(await deps.em(), o.deployment ?? null);
       deps.print('id\tdeployment\tkind\tstatus\ttarget\tattempts\tcreated_at\terror');
       for (const op of ops) deps.print(op.join('\t'));
       return 0;

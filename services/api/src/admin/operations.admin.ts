@@ -1,34 +1,35 @@
-import { type AdminSql, rowsOf } from './admin-sql.js';
+import { type ListedOperation, listOperations } from '@backups/shared/operations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Operations newest first (500 at most), as rows of printable cells. */
-export async function listOperations(sql: AdminSql, deploymentId: bigint | null): Promise<string[][]> {
-  const rows = await rowsOf<{
-    id: string;
-    deployment_id: string;
-    kind: string;
-    status: string;
-    target: string;
-    attempts: number;
-    created_at: string;
-    error: string | null;
-  }>(
-    sql,
-    `select id, deployment_id, kind, status,
-            coalesce('backup ' || backup_id, '') || coalesce(' restore ' || restore_id, '') || coalesce(' upgrade ' || upgrade_id, '') as target,
-            attempts, created_at, error
-       from operations
-      where (?::bigint is null or deployment_id = ?::bigint)
-      order by id desc limit 500`,
-    [deploymentId, deploymentId],
-  );
-  return rows.map((r) => [
-    r.id,
-    r.deployment_id,
-    r.kind,
-    r.status,
-    r.target.trim(),
-    String(r.attempts),
-    r.created_at,
-    r.error ?? '',
+export async function operationRows(em: EntityManager, deploymentId: bigint | null): Promise<string[][]> {
+  return (await listOperations(em, deploymentId)).map((op) => [
+    op.id.toString(),
+    op.deploymentId.toString(),
+    op.kind,
+    op.status,
+    target(op),
+    String(op.attempts),
+    asPostgresPrints(op.createdAt),
+    op.error ?? '',
   ]);
+}
+
+/** What the operation works on, e.g. "backup 12" or "backup 12 restore 3". */
+function target(op: ListedOperation): string {
+  return [
+    op.backupId == null ? '' : `backup ${op.backupId}`,
+    op.restoreId == null ? '' : `restore ${op.restoreId}`,
+    op.upgradeId == null ? '' : `upgrade ${op.upgradeId}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** The listing printed timestamps as Postgres prints timestamptz (UTC), e.g. 2026-01-15 10:30:00.5+00; keep that. */
+function asPostgresPrints(at: Date): string {
+  return at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.?0*Z$/, '+00');
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toPgPlaceholders } from './pg-sql.js';
 import { parseRegisterLine } from './register-line.js';
 
 describe('a deployment:register --jsonl line', () => {
@@ -41,14 +40,5 @@ describe('a deployment:register --jsonl line', () => {
     expect(error('{"tenant": 1, "name": "", "region": "r", "instances": []}')).toMatch(
       /^name: .*; instances: .*$/,
     );
-  });
-});
-
-describe('? placeholders for pg', () => {
-  it('numbers each ? outside quotes', () => {
-    expect(toPgPlaceholders(`select ?::bigint, '?', "a?b", coalesce(?, 'x''?')`)).toBe(
-      `select $1::bigint, '?', "a?b", coalesce($2, 'x''?')`,
-    );
-    expect(() => toPgPlaceholders('select ??')).toThrow(/not supported/);
   });
 });

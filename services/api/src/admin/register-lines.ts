@@ -1,9 +1,8 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { describeById, discoverNodes, nodesOf, registerDeployment } from '@backups/shared/deployments';
 import type { Ec2Adapter, InstanceInfo } from '@backups/shared/ec2';
 import { type AdminDeps, UsageError } from './admin-deps.js';
-import { registerDeployment } from './deployments.admin.js';
-import { describeById, discoverNodes, nodesOf } from './ec2-discovery.js';
 import { type ParsedLine, parseRegisterLine } from './register-line.js';
 import { toNewDeployment } from './register-options.js';
 
@@ -75,7 +74,7 @@ async function registerWindow(
       const nodes = found
         ? nodesOf(found, o.instances, o.region)
         : await discoverNodes(await ec2(o.region), o.instances);
-      const { id } = await registerDeployment(deps.sql, toNewDeployment(o, nodes));
+      const { id } = await registerDeployment(await deps.em(), toNewDeployment(o, nodes));
       tally.registered++;
       deps.print(
         `line ${no}: registered deployment ${id} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`,

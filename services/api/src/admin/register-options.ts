@@ -1,7 +1,7 @@
+import type { DiscoveredNode, NewDeployment } from '@backups/shared/deployments';
 import { CLOUDS, STORAGE_TYPES } from '@backups/shared/enums';
 import { idString } from '@backups/shared/ids';
 import { z } from 'zod';
-import type { DiscoveredNode, NewDeployment } from './deployments.admin.js';
 
 // Option values arrive as strings (flags); JSON lines are turned into the same
 // strings first (register-line.ts), so both forms are validated by one schema.

@@ -1,11 +1,11 @@
 import type { Orm } from '@backups/shared/db';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   findApiKeyByHash,
-  type StoredApiKey,
+  hashApiKey,
+  type ResolvedApiKey,
   touchApiKeyLastUsed,
-} from '../repositories/api-key.repository.js';
-import { hashApiKey } from './api-key.js';
+} from '@backups/shared/tenants';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 // Resolving a key costs a query; a short in-process cache keeps hot keys off
 // the database. Expiry is checked at every use against the cached row, so only
@@ -15,14 +15,14 @@ import { hashApiKey } from './api-key.js';
 const MAX_ENTRIES = 10_000;
 
 export class ApiKeyResolver {
-  private readonly cache = new Map<string, { key: StoredApiKey; at: number }>();
+  private readonly cache = new Map<string, { key: ResolvedApiKey; at: number }>();
 
   constructor(
     private readonly orm: Orm,
     private readonly ttlMs: number,
   ) {}
 
-  async resolve(secret: string, now = Date.now()): Promise<StoredApiKey | null> {
+  async resolve(secret: string, now = Date.now()): Promise<ResolvedApiKey | null> {
     const hash = hashApiKey(secret);
     const hit = this.cache.get(hash);
     if (hit && now - hit.at < this.ttlMs) return hit.key;

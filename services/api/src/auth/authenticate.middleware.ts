@@ -1,8 +1,8 @@
 import type { Permission } from '@backups/shared';
+import { looksLikeApiKey } from '@backups/shared/tenants';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors/codes.js';
 import type { AppEnv, Principal } from '../http/context.js';
-import { looksLikeApiKey } from './api-key.js';
 import type { ApiKeyResolver } from './api-key-resolver.js';
 
 const HEADER = 'ld-api-key';

@@ -1,32 +1,21 @@
-import type { Cloud, Plan, StorageType } from '@backups/shared';
+import { type Deployment, DeploymentSchema, NodeSchema } from '@backups/shared/deployments';
+import type { Tenant } from '@backups/shared/tenants';
+import { LockMode, sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-/** A deployment seen through its tenant: what the API needs to decide on a request. */
-export interface TenantDeployment {
-  id: bigint;
-  tenantId: bigint;
-  cloud: Cloud;
-  storageType: StorageType;
-  region: string;
-  plan: Plan;
-  backupLimitOverride: number | null;
-}
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  cloud: Cloud;
-  storage_type: StorageType;
-  region: string;
-  plan: Plan;
-  backup_limit_override: number | null;
-}
+/**
+ * A deployment seen through its tenant: what the API needs to decide on a
+ * request (its cloud and storage for what it may do, its tenant's plan and
+ * limit override for how many backups it may keep).
+ */
+export type TenantDeployment = Pick<Deployment, 'id' | 'tenantId' | 'cloud' | 'storageType' | 'region'> &
+  Pick<Tenant, 'plan'> & { backupLimitOverride: number | null };
 
 /**
  * Finds a deployment of this tenant only: another tenant's deployment is not
- * found, exactly like one that does not exist. `forUpdate` locks the row for
- * the rest of the transaction, which serialises every limit check and state
- * change of one deployment across API processes.
+ * found, exactly like one that does not exist. `forUpdate` locks the row (not
+ * its tenant's) for the rest of the transaction, which serialises every limit
+ * check and state change of one deployment across API processes; it needs one.
  */
 export async function findTenantDeployment(
   em: EntityManager,
@@ -34,33 +23,42 @@ export async function findTenantDeployment(
   deploymentId: bigint,
   opts: { forUpdate?: boolean } = {},
 ): Promise<TenantDeployment | null> {
-  const rows = await em.execute<Row[]>(
-    `select d.id, d.tenant_id, d.cloud, d.storage_type, d.region, t.plan, t.backup_limit_override
-       from deployments d join tenants t on t.id = d.tenant_id
-      where d.id = ? and d.tenant_id = ?${opts.forUpdate ? ' for update of d' : ''}`,
-    [deploymentId, tenantId],
-  );
-  const row = rows[0];
+  // One round trip on every request: the entities declare no relation, so the
+  // tenant is joined by its table.
+  const qb = em
+    .createQueryBuilder(DeploymentSchema, 'd')
+    .select([
+      'd.id',
+      'd.tenantId',
+      'd.cloud',
+      'd.storageType',
+      'd.region',
+      sql.ref('t.plan').as('plan'),
+      sql.ref('t.backup_limit_override').as('backupLimitOverride'),
+    ])
+    .join(sql.ref('tenants'), 't', { 't.id': sql.ref('d.tenant_id') })
+    .where({ id: deploymentId, tenantId });
+  if (opts.forUpdate) qb.setLockMode(LockMode.PESSIMISTIC_WRITE, ['d']);
+  const row = await qb.execute<Row | undefined>('get');
   if (!row) return null;
   return {
     id: BigInt(row.id),
-    tenantId: BigInt(row.tenant_id),
+    tenantId: BigInt(row.tenantId),
     cloud: row.cloud,
-    storageType: row.storage_type,
+    storageType: row.storageType,
     region: row.region,
     plan: row.plan,
-    backupLimitOverride: row.backup_limit_override,
+    backupLimitOverride: row.backupLimitOverride,
   };
 }
+
+/** The query's result: mapped to property names, with bigint columns still as text. */
+type Row = Omit<TenantDeployment, 'id' | 'tenantId'> & { id: bigint | string; tenantId: bigint | string };
 
 export async function isNodeOfDeployment(
   em: EntityManager,
   deploymentId: bigint,
   nodeId: bigint,
 ): Promise<boolean> {
-  const rows = await em.execute<unknown[]>('select 1 from nodes where id = ? and deployment_id = ?', [
-    nodeId,
-    deploymentId,
-  ]);
-  return rows.length > 0;
+  return (await em.count(NodeSchema, { id: nodeId, deploymentId })) > 0;
 }

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, OperationKind } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
+import { DeploymentSchema } from '@backups/shared/deployments';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
+import {
+  acquireHead,
+  FenceLostError,
+  fenced,
+  finishOperation,
+  type Lease,
+  type OperationOutcome,
+  releaseLease,
+} from '@backups/shared/operations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
-import { acquireHead, FenceLostError, fenced, finishOperation, type Lease, releaseLease } from './lease.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { DeploymentRef, OperationContext, OperationHandlers, StepResult } from './operation-context.js';
-import { type Em, rows } from './sql.js';
 
 export interface DriveDeps {
   orm: Orm;
@@ -21,7 +30,7 @@ export interface DriveDeps {
   /** Checked between steps: when shutting down, hand the operation back instead of taking another step. */
   stopping: () => boolean;
   /** Told of every operation this process closes (the worker observes backups_operation_duration_seconds). */
-  onFinished?: (kind: OperationKind, outcome: 'succeeded' | 'failed', seconds: number) => void;
+  onFinished?: (kind: OperationKind, outcome: OperationOutcome, seconds: number) => void;
 }
 
 export type DriveOutcome = { kind: 'idle' } | { kind: 'later'; delayMs: number };
@@ -39,7 +48,7 @@ const MAX_OPERATIONS_PER_RUN = 10;
 export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Promise<DriveOutcome> {
   for (let n = 0; n < MAX_OPERATIONS_PER_RUN; n++) {
     if (deps.stopping()) return { kind: 'later', delayMs: 0 };
-    const em = deps.orm.em.fork() as Em;
+    const em = deps.orm.em.fork() as EntityManager;
     const acquired = await acquireHead(em, {
       deploymentId,
       owner: `${deps.workerId}/${randomUUID().slice(0, 8)}`,
@@ -71,7 +80,7 @@ export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Pr
   return { kind: 'later', delayMs: 0 };
 }
 
-async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepResult | 'lost'> {
+async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Promise<StepResult | 'lost'> {
   const log = deps.log.child({
     deploymentId: lease.deploymentId.toString(),
     opId: lease.opId.toString(),
@@ -91,14 +100,14 @@ async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepRes
       ec2: deps.ec2.forRegion(deployment.region),
       pollMs: deps.pollMs,
       log,
-      fenced: (fn) => fenced(em.fork() as Em, lease, fn),
+      fenced: (fn) => fenced(em.fork() as EntityManager, lease, fn),
       guard: () => keeper.assertHeld(),
       crashPoint: deps.crashPoint,
     };
     for (let step = 0; ; step++) {
       let result: StepResult;
       try {
-        ctx.em = em.fork() as Em;
+        ctx.em = em.fork() as EntityManager;
         result = await handler(ctx);
       } catch (err) {
         if (!(err instanceof Ec2WaitError)) throw err;
@@ -107,7 +116,12 @@ async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepRes
       }
       if (result.kind === 'done') {
         await keeper.stop();
-        const seconds = await finishOperation(em.fork() as Em, lease, result.outcome, result.error);
+        const seconds = await finishOperation(
+          em.fork() as EntityManager,
+          lease,
+          result.outcome,
+          result.error,
+        );
         if (seconds === null) return 'lost';
         handedBack = true;
         deps.onFinished?.(lease.kind, result.outcome, seconds);
@@ -116,7 +130,7 @@ async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepRes
       }
       if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {
         await keeper.stop();
-        await releaseLease(em.fork() as Em, lease);
+        await releaseLease(em.fork() as EntityManager, lease);
         handedBack = true;
         return result;
       }
@@ -133,16 +147,12 @@ async function runLeased(deps: DriveDeps, em: Em, lease: Lease): Promise<StepRes
     await keeper.stop();
     // An unexpected error (a bug, Postgres away): give the lease back if we can so
     // the BullMQ retry (or another worker) need not wait for it to expire.
-    if (!handedBack) await releaseLease(em.fork() as Em, lease).catch(() => undefined);
+    if (!handedBack) await releaseLease(em.fork() as EntityManager, lease).catch(() => undefined);
   }
 }
 
-async function loadDeployment(em: Em, id: bigint): Promise<DeploymentRef> {
-  const [row] = await rows<{ tenant_id: string; region: string }>(
-    em,
-    'select tenant_id::text, region from deployments where id = ?',
-    [id.toString()],
-  );
-  if (!row) throw new Error(`deployment ${id} not found`);
-  return { id, tenantId: BigInt(row.tenant_id), region: row.region };
+async function loadDeployment(em: EntityManager, id: bigint): Promise<DeploymentRef> {
+  const found = await em.findOne(DeploymentSchema, { id }, { fields: ['tenantId', 'region'] });
+  if (!found) throw new Error(`deployment ${id} not found`);
+  return { id, tenantId: found.tenantId, region: found.region };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@backups/shared';
-import { FenceLostError, type Lease, renewLease } from './lease.js';
-import type { Em } from './sql.js';
+import { FenceLostError, type Lease, renewLease } from '@backups/shared/operations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * Keeps a lease alive while a step runs (renewing at a third of its length)
@@ -17,7 +17,7 @@ export class LeaseKeeper {
   private renewing: Promise<void> | undefined;
 
   constructor(
-    private readonly em: Em,
+    private readonly em: EntityManager,
     readonly lease: Lease,
     private readonly leaseMs: number,
     private readonly log: Logger,

@@ -1,8 +1,8 @@
 import type { Logger, OperationKind } from '@backups/shared';
 import type { Ec2Adapter } from '@backups/shared/ec2';
+import type { Lease, OperationOutcome } from '@backups/shared/operations';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
-import type { Lease } from './lease.js';
-import type { Em } from './sql.js';
 
 export interface DeploymentRef {
   id: bigint;
@@ -13,14 +13,14 @@ export interface DeploymentRef {
 /** What one step of an operation's state machine gets to work with. */
 export interface OperationContext {
   /** An EntityManager forked for this step. */
-  em: Em;
+  em: EntityManager;
   lease: Lease;
   deployment: DeploymentRef;
   ec2: Ec2Adapter;
   pollMs: number;
   log: Logger;
   /** A transaction that writes only if our fence is still current (else FenceLostError). */
-  fenced<T>(fn: (tx: Em) => Promise<T>): Promise<T>;
+  fenced<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T>;
   /** Call before every EC2 mutation: throws FenceLostError once the lease may be someone else's. */
   guard(): void;
   /** Test hook: SIGKILL here when WORKER_CRASH_AT names this point. */
@@ -34,7 +34,7 @@ export interface OperationContext {
  */
 export type StepResult =
   | { kind: 'continue'; afterMs: number }
-  | { kind: 'done'; outcome: 'succeeded' | 'failed'; error: string | null };
+  | { kind: 'done'; outcome: OperationOutcome; error: string | null };
 
 export const continueAfter = (afterMs: number): StepResult => ({ kind: 'continue', afterMs });
 export const succeeded = (): StepResult => ({ kind: 'done', outcome: 'succeeded', error: null });

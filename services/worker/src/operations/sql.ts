@@ -3,9 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type Em = EntityManager;
 
-// The drive loop and the step code speak SQL directly: each write is a
-// conditional update whose WHERE clause is the point (fence, expected status),
-// which reads more plainly as SQL than as ORM calls. `em.execute` runs inside
+// Raw SQL helpers for the step code whose writes have not yet moved to their
+// tables' owners in @backups/shared (the drive loop and the leases no longer
+// use them); delete this file once nothing imports it. `em.execute` runs inside
 // the EntityManager's transaction when there is one.
 
 export async function rows<T extends object>(

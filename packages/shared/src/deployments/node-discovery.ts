@@ -1,5 +1,24 @@
-import type { Ec2Adapter, InstanceInfo } from '@backups/shared/ec2';
-import type { DiscoveredNode } from './deployments.admin.js';
+import type { Ec2Adapter, InstanceInfo } from '../ec2/index.js';
+
+// What registering a deployment learns from EC2 about its instances: the
+// admin CLI's deployment:register and the local run's demo seed both use it.
+
+export interface DiscoveredVolume {
+  volumeId: string;
+  deviceName: string;
+  sizeGiB: number;
+  volumeType: string;
+  iops: number | null;
+  throughput: number | null;
+  encrypted: boolean;
+  kmsKeyId: string | null;
+}
+
+export interface DiscoveredNode {
+  instanceId: string;
+  availabilityZone: string;
+  volumes: DiscoveredVolume[];
+}
 
 /**
  * Each instance's AZ and its data volumes (the boot volume excluded), from EC2

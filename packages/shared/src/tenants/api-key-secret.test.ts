@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key.js';
+import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-secret.js';
 
 describe('api keys', () => {
   it('generates keys that match the format, with a stable SHA-256 hash', () => {

@@ -1,7 +1,7 @@
-import { newBackup, seedDeployment, useTestDatabase } from '@backups/testing';
+import { findStuckOperations } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
-import { findStuckOperations } from '../src/maintenance/stuck-operations.js';
+import { newBackup, seedDeployment, useTestDatabase } from '../../src/index.js';
 
 const db = useTestDatabase();
 
