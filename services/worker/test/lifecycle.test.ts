@@ -1,8 +1,8 @@
 import { createLogger } from '@backups/shared';
 import { MANAGED_BY_VALUE, TAG_BACKUP, TAG_MANAGED_BY, TAG_REPLACED_AT } from '@backups/shared/ec2';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deleteBackup } from '../src/delete/delete-backup.js';
-import type { Em } from '../src/operations/sql.js';
 import type { WorkerApp } from '../src/worker-app.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { requestBackup, requestDelete, requestRestore, seedDeployment } from './harness/seed.js';
@@ -93,7 +93,10 @@ describe('backup, restore and delete against the emulator', () => {
     const ops = await all<{ status: string }>(em, 'select status from operations order by id');
     expect(ops.map((o) => o.status)).toEqual(['succeeded', 'succeeded']);
     // A repeated delete signal finds nothing left to do.
-    const again = await deleteBackup({ em: fleet.em() as Em, ec2: app.ec2, log: silent }, backupId);
+    const again = await deleteBackup(
+      { em: fleet.em() as EntityManager, ec2: app.ec2, log: silent },
+      backupId,
+    );
     expect(again).toBe('already_deleted');
   });
 

@@ -1,4 +1,5 @@
-import { createBackupLocked, insertOperation, lockDeployment } from '@backups/shared/backups';
+import { createBackupLocked, lockDeployment } from '@backups/shared/backups';
+import { insertOperation } from '@backups/shared/operations';
 import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -5,6 +5,7 @@ import { ACTIVE_RESTORE_STATUSES } from '../restores/restore-statuses.js';
 import { type Backup, BackupSchema } from './backup.entity.js';
 import { BackupSnapshotSchema } from './backup-snapshot.entity.js';
 import {
+  type BackupStatus,
   LIMITED_BACKUP_STATUSES,
   ROTATABLE_BACKUP_STATUSES,
   VISIBLE_BACKUP_STATUSES,
@@ -135,4 +136,17 @@ export async function getVisibleBackup(
   if (!backup) return null;
   const [shown] = await withSnapshots(em, [backup]);
   return shown ?? null;
+}
+
+/** How many backups there are of each type and status, deleted ones left out (for a gauge). */
+export async function countBackupsByTypeAndStatus(
+  em: EntityManager,
+): Promise<Array<{ backupType: BackupType; status: BackupStatus; count: number }>> {
+  const rows = await em
+    .createQueryBuilder(BackupSchema)
+    .select(['backupType', 'status', raw('count(*)::int as n')])
+    .where({ status: { $in: [...VISIBLE_BACKUP_STATUSES] } })
+    .groupBy(['backupType', 'status'])
+    .execute<{ backupType: BackupType; status: BackupStatus; n: number }[]>('all');
+  return rows.map((r) => ({ backupType: r.backupType, status: r.status, count: Number(r.n) }));
 }

@@ -7,5 +7,4 @@ export * from './backup-transitions.js';
 export * from './create-backup.js';
 export * from './deployment-lock.js';
 export * from './domain-error.js';
-export * from './pending-merge.js';
 export * from './snapshot-transitions.js';

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { deletingBackupIds } from '../backups/backup-reads.js';
+import { deploymentsWithUnfinishedOperations } from '../operations/operation-list.js';
 import type { JobQueues } from './queues.js';
 
 export interface ReconcileResult {
@@ -15,15 +17,9 @@ export interface ReconcileResult {
  * operation to its end. The scheduler runs it periodically.
  */
 export async function reconcile(deps: { em: EntityManager; queues: JobQueues }): Promise<ReconcileResult> {
-  const conn = deps.em.getConnection();
-  const deployments = await conn.execute<{ deployment_id: string }[]>(
-    `select distinct deployment_id::text from operations where status in ('queued', 'running')`,
-  );
-  const deleting = await conn.execute<{ id: string }[]>(
-    `select id::text from backups where status = 'deleting'`,
-  );
-  for (const d of deployments)
-    await deps.queues.enqueue('operation.drive', { deploymentId: d.deployment_id });
-  for (const b of deleting) await deps.queues.enqueue('backup.delete', { backupId: b.id });
+  const deployments = await deploymentsWithUnfinishedOperations(deps.em);
+  const deleting = await deletingBackupIds(deps.em);
+  for (const id of deployments) await deps.queues.enqueue('operation.drive', { deploymentId: id.toString() });
+  for (const id of deleting) await deps.queues.enqueue('backup.delete', { backupId: id.toString() });
   return { drives: deployments.length, deletes: deleting.length };
 }

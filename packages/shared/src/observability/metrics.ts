@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { countBackupsByTypeAndStatus } from '../backups/backup-reads.js';
+import { countRestoresByStatus } from '../restores/restore-reads.js';
 
 // One registry per process, with the metrics every service may record. Counts
 // that Postgres or Redis already hold (backups by status, queue depth) are read
@@ -72,12 +74,8 @@ export function registerDomainGauges(registry: Registry, em: () => EntityManager
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await em()
-        .getConnection()
-        .execute<{ backup_type: string; status: string; n: string }[]>(
-          "select backup_type, status, count(*)::text as n from backups where status <> 'deleted' group by 1, 2",
-        );
-      for (const r of rows) this.set({ type: r.backup_type, status: r.status }, Number(r.n));
+      for (const r of await countBackupsByTypeAndStatus(em()))
+        this.set({ type: r.backupType, status: r.status }, r.count);
     },
   });
   new Gauge({
@@ -87,12 +85,7 @@ export function registerDomainGauges(registry: Registry, em: () => EntityManager
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await em()
-        .getConnection()
-        .execute<{ status: string; n: string }[]>(
-          'select status, count(*)::text as n from restores group by 1',
-        );
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of await countRestoresByStatus(em())) this.set({ status: r.status }, r.count);
     },
   });
 }

@@ -1,6 +1,6 @@
 export * from './enqueue.js';
 export * from './lease.js';
+export * from './operation.entity.js';
 export * from './operation-list.js';
 export * from './operation-statuses.js';
-export * from './operation.entity.js';
 export * from './stuck-operations.js';

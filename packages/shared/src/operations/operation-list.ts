@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Operation, OperationSchema } from './operation.entity.js';
+import { UNFINISHED_OPERATION_STATUSES } from './operation-statuses.js';
 
 /** What an operator's listing shows of an operation. */
 export type ListedOperation = Pick<
@@ -37,4 +38,14 @@ export async function listOperations(
     orderBy: { id: 'desc' },
     limit: 500,
   });
+}
+
+/** Deployments whose log holds an operation still queued or running (what the reconciler re-drives). */
+export async function deploymentsWithUnfinishedOperations(em: EntityManager): Promise<bigint[]> {
+  const rows = await em
+    .createQueryBuilder(OperationSchema)
+    .select('deploymentId', true)
+    .where({ status: { $in: [...UNFINISHED_OPERATION_STATUSES] } })
+    .execute<{ deploymentId: bigint | string }[]>('all');
+  return rows.map((r) => BigInt(r.deploymentId));
 }

@@ -61,7 +61,9 @@ export function literals(source: string): Literal[] {
   return found;
 }
 
-const STATEMENT = /^\s*(select|insert|update|delete|with)\s/i;
+// The shape of a statement, not just its first word: "Delete a backup" is prose.
+const STATEMENT =
+  /^\s*(select\s[\s\S]*\bfrom\s|select\s+\d|insert\s+into\s|update\s+\w+(\s+\w+)?\s+set\s|delete\s+from\s|with\s+\w+\s+as\s*\()/i;
 
 /** The literals that are SQL statements: the file's raw-SQL call sites. */
 export function sqlStatements(source: string): Literal[] {

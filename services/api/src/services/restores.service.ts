@@ -1,5 +1,6 @@
-import { assertBackupsSupported, assertPlanHasBackups, insertOperation } from '@backups/shared/backups';
+import { assertBackupsSupported, assertPlanHasBackups } from '@backups/shared/backups';
 import { isUniqueViolation } from '@backups/shared/db';
+import { insertOperation } from '@backups/shared/operations';
 import { createPendingRestore, type Restore } from '@backups/shared/restores';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';

@@ -1,9 +1,5 @@
-import {
-  createBackupLocked,
-  DomainError,
-  insertOperation,
-  PLAN_BACKUP_LIMITS,
-} from '@backups/shared/backups';
+import { createBackupLocked, DomainError, PLAN_BACKUP_LIMITS } from '@backups/shared/backups';
+import { insertOperation } from '@backups/shared/operations';
 import { createPendingUpgrade, type Upgrade } from '@backups/shared/upgrades';
 import { currentVersion, getUpgrade, hasActiveUpgrade } from '../repositories/upgrade.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';

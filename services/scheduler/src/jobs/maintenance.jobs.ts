@@ -9,11 +9,11 @@ import {
   reconcile,
 } from '@backups/shared/jobs';
 import type { Metrics } from '@backups/shared/observability';
+import { findStuckOperations } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SchedulerConfig } from '../env.js';
 import { cleanupRegion } from '../maintenance/cleanup.js';
 import { expireBackups } from '../maintenance/expire.js';
-import { findStuckOperations } from '../maintenance/stuck-operations.js';
 import { fireSchedule } from '../schedules/fire-schedule.js';
 import { mirrorSchedule } from '../schedules/schedule-jobs.js';
 import { syncSchedules } from '../schedules/schedule-sync.js';
