@@ -1,7 +1,7 @@
 import type { Logger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { Ec2Regions } from '@backups/shared/ec2';
-import { createRedis, JOB_CATALOGUE, JobQueues, parsePayload } from '@backups/shared/jobs';
+import { createRedis, JOB_CATALOGUE, JobQueues, startJobWorkers } from '@backups/shared/jobs';
 import {
   createMetrics,
   type Metrics,
@@ -9,7 +9,6 @@ import {
   registerQueueGauges,
 } from '@backups/shared/observability';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SchedulerConfig } from './env.js';
 import { maintenanceHandlers } from './jobs/maintenance.jobs.js';
@@ -53,9 +52,7 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
         : undefined,
   });
 
-  const handlers = new Map(
-    maintenanceHandlers({ config, em, queues, ec2, metrics, log }).map((h) => [h.name, h]),
-  );
+  const handlers = maintenanceHandlers({ config, em, queues, ec2, metrics, log });
   const maintenance = queues.queue('maintenance');
 
   // Upserting the same scheduler ids from every scheduler process converges on
@@ -82,24 +79,14 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
   const synced = await syncSchedules(em(), maintenance);
   log.info(synced, 'backup schedules mirrored from Postgres');
 
-  const worker = new Worker(
-    'maintenance',
-    async (job: Job) => {
-      const handler = handlers.get(job.name as never);
-      if (!handler) throw new Error(`no handler for job ${job.name}`);
-      await handler.run(parsePayload(handler.name, job.data) as never, job, job.token);
-    },
-    {
-      connection: createRedis(config.REDIS_URL, 'worker'),
-      prefix: config.QUEUE_PREFIX,
-      concurrency: config.SCHEDULER_CONCURRENCY,
-    },
-  );
-  worker.on('failed', (job, err) =>
-    log.error({ err, jobId: job?.id, job: job?.name }, 'maintenance job failed'),
-  );
-  worker.on('error', (err) => log.error({ err }, 'maintenance worker error'));
-  await worker.waitUntilReady();
+  const workers = await startJobWorkers({
+    queues: ['maintenance'],
+    handlers,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    log,
+    options: { concurrency: config.SCHEDULER_CONCURRENCY },
+  });
   log.info({ concurrency: config.SCHEDULER_CONCURRENCY }, 'scheduler started');
 
   return {
@@ -110,7 +97,7 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
     em,
     async stop() {
       clearInterval(ensureTimer);
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await queues.close();
       ec2.destroy();
       await redis.quit().catch(() => redis.disconnect());

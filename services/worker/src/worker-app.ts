@@ -4,16 +4,13 @@ import { createOrm, type Orm } from '@backups/shared/db';
 import { Ec2CallCounter, Ec2Regions, RedisRateLimiter } from '@backups/shared/ec2';
 import {
   cappedBackoffMs,
-  checkHandlers,
   createRedis,
-  JOB_CATALOGUE,
   type JobHandler,
-  parsePayload,
   type QueueName,
+  startJobWorkers,
 } from '@backups/shared/jobs';
 import { checkReadiness, createMetrics, type Metrics, type Readiness } from '@backups/shared/observability';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crashPointFor } from './crash.js';
 import type { WorkerConfig } from './env.js';
@@ -81,38 +78,28 @@ export async function startWorkerApp(
         metrics.operationDuration.observe({ kind: 'delete', outcome }, seconds),
     }),
   ];
-  const problems = checkHandlers(handlers, WORKER_QUEUES);
-  if (problems.length > 0) throw new Error(`refusing to start: ${problems.join('; ')}`);
-
-  const workers = WORKER_QUEUES.map((queue) => {
-    const own = handlers.filter((h) => JOB_CATALOGUE[h.name].queue === queue);
-    const processor = async (job: Job, token?: string) => {
-      const handler = own.find((h) => h.name === job.name);
-      if (!handler) throw new Error(`no handler for job ${job.name}`);
-      await handler.run(parsePayload(handler.name, job.data) as never, job, token);
-    };
-    // Crash recovery (kill -9) rests on Postgres, not on BullMQ: a dead worker's
-    // operation is taken over when its lease runs out. BullMQ's part is only to
-    // hand the dead worker's job (the signal) to someone: its lock expires after
-    // lockDuration (renewed every lockDuration/2 while alive, so a long event-loop
-    // stall of a live worker is not mistaken for death), and the stalled check every
-    // stalledInterval moves it back to wait; recovery takes at most their sum.
-    // maxStalledCount 2 keeps a job that repeatedly kills its worker (a poison step)
-    // from taking the whole fleet down; the reconciler re-drives it later anyway.
-    const worker = new Worker(queue, processor, {
-      connection: createRedis(config.REDIS_URL, 'worker'),
-      prefix: config.QUEUE_PREFIX,
+  // Crash recovery (kill -9) rests on Postgres, not on BullMQ: a dead worker's
+  // operation is taken over when its lease runs out. BullMQ's part is only to
+  // hand the dead worker's job (the signal) to someone: its lock expires after
+  // lockDuration (renewed every lockDuration/2 while alive, so a long event-loop
+  // stall of a live worker is not mistaken for death), and the stalled check every
+  // stalledInterval moves it back to wait; recovery takes at most their sum.
+  // maxStalledCount 2 keeps a job that repeatedly kills its worker (a poison step)
+  // from taking the whole fleet down; the reconciler re-drives it later anyway.
+  const workers = await startJobWorkers({
+    queues: WORKER_QUEUES,
+    handlers,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    log,
+    options: {
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.JOB_LOCK_DURATION_MS,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: config.JOB_MAX_STALLED_COUNT,
       settings: { backoffStrategy: cappedBackoffMs },
-    });
-    worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, job: job?.name }, 'job failed'));
-    worker.on('error', (err) => log.error({ err }, 'worker error'));
-    return worker;
+    },
   });
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ queues: WORKER_QUEUES, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   return {
