@@ -144,6 +144,7 @@ export async function countBackupsByTypeAndStatus(
 ): Promise<Array<{ backupType: BackupType; status: BackupStatus; count: number }>> {
   const rows = await em
     .createQueryBuilder(BackupSchema)
+    // A count per group: em.count has no group by.
     .select(['backupType', 'status', raw('count(*)::int as n')])
     .where({ status: { $in: [...VISIBLE_BACKUP_STATUSES] } })
     .groupBy(['backupType', 'status'])

@@ -1,10 +1,10 @@
-import { raw } from '@mikro-orm/core';
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/in-transaction.js';
 import type { BackupType } from '../domain/enums.js';
 import { type Backup, BackupSchema } from './backup.entity.js';
 import { notReadByActiveRestore } from './backup-reads.js';
 import { DELETABLE_BACKUP_STATUSES, EXPIRABLE_BACKUP_STATUSES } from './backup-statuses.js';
-import { inTransaction } from './in-transaction.js';
 import { markSnapshotsDeleted, planSnapshots } from './snapshot-transitions.js';
 
 // Every change of a backup row. Each transition changes the row only from the
@@ -22,8 +22,6 @@ const FROM = {
 } as const;
 
 const DAY_MS = 24 * 3600_000;
-const dbNow = () => raw('now()');
-
 export interface NewBackup {
   deploymentId: bigint;
   nodeId: bigint | null;
@@ -102,7 +100,7 @@ export async function markBackupStarted(em: EntityManager, backupId: bigint): Pr
   const changed = await em.nativeUpdate(
     BackupSchema,
     { id: backupId, status: { $in: [...FROM.start] } },
-    { status: 'in_progress', startedAt: dbNow(), updatedAt: dbNow() },
+    { status: 'in_progress', startedAt: sql.now(), updatedAt: sql.now() },
   );
   return changed > 0;
 }
@@ -126,7 +124,7 @@ export async function recordFailureReason(
   const changed = await em.nativeUpdate(
     BackupSchema,
     { id: backupId, status: { $in: [...FROM.finish] } },
-    { failureReason: reason.slice(0, 2000), updatedAt: dbNow() },
+    { failureReason: reason.slice(0, 2000), updatedAt: sql.now() },
   );
   return changed > 0;
 }
@@ -140,7 +138,7 @@ export async function completeBackup(
   const changed = await em.nativeUpdate(
     BackupSchema,
     { id: backupId, status: { $in: [...FROM.finish] } },
-    { status: 'completed', completedAt: dbNow(), sizeBytes, updatedAt: dbNow() },
+    { status: 'completed', completedAt: sql.now(), sizeBytes, updatedAt: sql.now() },
   );
   return changed > 0;
 }
@@ -152,7 +150,7 @@ export function failBackup(em: EntityManager, backupId: bigint): Promise<boolean
     const changed = await tx.nativeUpdate(
       BackupSchema,
       { id: backupId, status: { $in: [...FROM.finish] } },
-      { status: 'failed', updatedAt: dbNow() },
+      { status: 'failed', updatedAt: sql.now() },
     );
     return changed > 0;
   });
@@ -167,7 +165,7 @@ export async function markBackupsDeleting(em: EntityManager, backupIds: readonly
   return em.nativeUpdate(
     BackupSchema,
     { id: { $in: [...backupIds] }, status: { $in: [...FROM.delete] } },
-    { status: 'deleting', updatedAt: dbNow() },
+    { status: 'deleting', updatedAt: sql.now() },
   );
 }
 
@@ -178,7 +176,7 @@ export async function markBackupsDeleting(em: EntityManager, backupIds: readonly
 export async function markExpiredDeleting(em: EntityManager, now: Date): Promise<bigint[]> {
   const rows: Pick<Backup, 'id'>[] = await em
     .createQueryBuilder(BackupSchema, 'b')
-    .update({ status: 'deleting', updatedAt: dbNow() })
+    .update({ status: 'deleting', updatedAt: sql.now() })
     .where({ status: { $in: [...EXPIRABLE_BACKUP_STATUSES] }, expiresAt: { $lte: now } })
     .andWhere(notReadByActiveRestore())
     .returning('id')
@@ -193,7 +191,7 @@ export function markBackupDeleted(em: EntityManager, backupId: bigint): Promise<
     const changed = await tx.nativeUpdate(
       BackupSchema,
       { id: backupId, status: { $in: [...FROM.deleted] } },
-      { status: 'deleted', deletedAt: dbNow(), updatedAt: dbNow() },
+      { status: 'deleted', deletedAt: sql.now(), updatedAt: sql.now() },
     );
     return changed > 0;
   });

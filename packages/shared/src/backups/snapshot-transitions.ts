@@ -1,4 +1,4 @@
-import { raw } from '@mikro-orm/core';
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Backup } from './backup.entity.js';
 import { type BackupSnapshot, BackupSnapshotSchema } from './backup-snapshot.entity.js';
@@ -7,8 +7,6 @@ import { DELETED_SNAPSHOT_STATE } from './backup-statuses.js';
 // A backup's snapshot rows: the plan, the EC2 ids, their progress, their end.
 // The worker writes them on its hot path, so each write is one statement for
 // the whole backup or batch, never one per snapshot.
-
-const dbNow = () => raw('now()');
 
 // Written (and committed) before CreateSnapshots is called: a later attempt that
 // finds it looks EC2 up by tag before creating, so a crash between EC2 creating
@@ -115,6 +113,6 @@ export function markSnapshotsDeleted(em: EntityManager, backupId: bigint): Promi
   return em.nativeUpdate(
     BackupSnapshotSchema,
     { backupId, snapshotId: { $ne: null } },
-    { state: DELETED_SNAPSHOT_STATE, updatedAt: dbNow() },
+    { state: DELETED_SNAPSHOT_STATE, updatedAt: sql.now() },
   );
 }

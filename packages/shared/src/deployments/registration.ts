@@ -1,5 +1,5 @@
-import { TransactionPropagation } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/in-transaction.js';
 import type { Cloud, StorageType } from '../domain/enums.js';
 import { DeploymentSchema } from './deployment.entity.js';
 import { NodeSchema } from './node.entity.js';
@@ -30,49 +30,46 @@ export async function registerDeployment(
   em: EntityManager,
   d: NewDeployment,
 ): Promise<{ id: bigint; nodeIds: bigint[] }> {
-  return em.transactional(
-    async (tx) => {
-      const deployment = tx.create(DeploymentSchema, {
-        ...(d.id === undefined ? {} : { id: d.id }),
-        tenantId: d.tenantId,
-        name: d.name,
-        cloud: d.cloud,
-        region: d.region,
-        storageType: d.storageType,
-        status: 'running',
-        version: d.version,
-      });
-      await tx.flush();
-      const placed = d.nodes.map((node, index) => ({
-        node,
-        row: tx.create(NodeSchema, {
-          deploymentId: deployment.id,
-          name: `node-${index + 1}`,
-          instanceId: node.instanceId,
-          availabilityZone: node.availabilityZone,
-        }),
-      }));
-      await tx.flush();
-      for (const { node, row } of placed) {
-        for (const v of node.volumes) {
-          tx.create(VolumeSchema, {
-            nodeId: row.id,
-            volumeId: v.volumeId,
-            deviceName: v.deviceName,
-            sizeGib: v.sizeGiB,
-            volumeType: v.volumeType,
-            iops: v.iops,
-            throughput: v.throughput,
-            encrypted: v.encrypted,
-            kmsKeyId: v.kmsKeyId,
-          });
-        }
+  return inTransaction(em, async (tx) => {
+    const deployment = tx.create(DeploymentSchema, {
+      ...(d.id === undefined ? {} : { id: d.id }),
+      tenantId: d.tenantId,
+      name: d.name,
+      cloud: d.cloud,
+      region: d.region,
+      storageType: d.storageType,
+      status: 'running',
+      version: d.version,
+    });
+    await tx.flush();
+    const placed = d.nodes.map((node, index) => ({
+      node,
+      row: tx.create(NodeSchema, {
+        deploymentId: deployment.id,
+        name: `node-${index + 1}`,
+        instanceId: node.instanceId,
+        availabilityZone: node.availabilityZone,
+      }),
+    }));
+    await tx.flush();
+    for (const { node, row } of placed) {
+      for (const v of node.volumes) {
+        tx.create(VolumeSchema, {
+          nodeId: row.id,
+          volumeId: v.volumeId,
+          deviceName: v.deviceName,
+          sizeGib: v.sizeGiB,
+          volumeType: v.volumeType,
+          iops: v.iops,
+          throughput: v.throughput,
+          encrypted: v.encrypted,
+          kmsKeyId: v.kmsKeyId,
+        });
       }
-      await tx.flush();
-      return { id: deployment.id, nodeIds: placed.map((p) => p.row.id) };
-    },
-    { propagation: TransactionPropagation.REQUIRED },
-  );
+    }
+    await tx.flush();
+    return { id: deployment.id, nodeIds: placed.map((p) => p.row.id) };
+  });
 }
 
 /**

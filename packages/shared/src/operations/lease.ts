@@ -1,5 +1,6 @@
-import { LockMode, raw, TransactionPropagation } from '@mikro-orm/core';
+import { LockMode, raw, sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/in-transaction.js';
 import { OperationSchema } from './operation.entity.js';
 import {
   LEASED_OPERATION_STATUSES,
@@ -69,62 +70,59 @@ export async function acquireHead(
     canHandle: (kind: OperationKind) => boolean;
   },
 ): Promise<AcquireResult> {
-  return em.transactional(
-    async (tx) => {
-      const head = await tx
-        .createQueryBuilder(OperationSchema)
-        .select([
-          'id',
-          'kind',
-          'backupId',
-          'restoreId',
-          'upgradeId',
-          // How long the current lease still runs, on Postgres's clock (null: free to take).
-          raw(
-            'case when lease_expires_at > now() then ceil(extract(epoch from lease_expires_at - now()) * 1000)::int end as leased_ms',
-          ),
-        ])
-        .where({ deploymentId: input.deploymentId, status: { $in: [...UNFINISHED_OPERATION_STATUSES] } })
-        .orderBy({ id: 'asc' })
-        .limit(1)
-        .setLockMode(LockMode.PESSIMISTIC_WRITE)
-        .execute<HeadRow | undefined>('get');
-      if (!head) return { kind: 'none' };
-      if (head.leased_ms !== null) return { kind: 'busy', retryInMs: Number(head.leased_ms) };
-      // Refuse to start work this build cannot do (e.g. an older worker during a
-      // rolling deploy); it stays queued, in order, for a worker that can.
-      if (!input.canHandle(head.kind)) return { kind: 'unhandled', opId: BigInt(head.id), opKind: head.kind };
-      const taken = await tx
-        .createQueryBuilder(OperationSchema)
-        .update({
-          status: 'running',
-          leaseOwner: input.owner,
-          leaseExpiresAt: leaseEnd(input.leaseMs),
-          fence: raw('fence + 1'),
-          attempts: raw('attempts + 1'),
-          startedAt: raw('coalesce(started_at, now())'),
-        })
-        .where({ id: BigInt(head.id), status: { $in: [...UNFINISHED_OPERATION_STATUSES] } })
-        .returning(['fence', 'attempts'])
-        .execute<{ fence: bigint | string; attempts: number } | undefined>('get');
-      if (!taken) return { kind: 'none' };
-      return {
-        kind: 'leased',
-        lease: {
-          opId: BigInt(head.id),
-          deploymentId: input.deploymentId,
-          kind: head.kind,
-          backupId: big(head.backupId),
-          restoreId: big(head.restoreId),
-          upgradeId: big(head.upgradeId),
-          fence: BigInt(taken.fence),
-          owner: input.owner,
-          attempts: taken.attempts,
-        },
-      };
-    },
-    { propagation: TransactionPropagation.REQUIRED },
-  );
+  return inTransaction(em, async (tx) => {
+    const head = await tx
+      .createQueryBuilder(OperationSchema)
+      .select([
+        'id',
+        'kind',
+        'backupId',
+        'restoreId',
+        'upgradeId',
+        // How long the current lease still runs, on Postgres's clock (null: free to take).
+        raw(
+          'case when lease_expires_at > now() then ceil(extract(epoch from lease_expires_at - now()) * 1000)::int end as leased_ms',
+        ),
+      ])
+      .where({ deploymentId: input.deploymentId, status: { $in: [...UNFINISHED_OPERATION_STATUSES] } })
+      .orderBy({ id: 'asc' })
+      .limit(1)
+      .setLockMode(LockMode.PESSIMISTIC_WRITE)
+      .execute<HeadRow | undefined>('get');
+    if (!head) return { kind: 'none' };
+    if (head.leased_ms !== null) return { kind: 'busy', retryInMs: Number(head.leased_ms) };
+    // Refuse to start work this build cannot do (e.g. an older worker during a
+    // rolling deploy); it stays queued, in order, for a worker that can.
+    if (!input.canHandle(head.kind)) return { kind: 'unhandled', opId: BigInt(head.id), opKind: head.kind };
+    const taken = await tx
+      .createQueryBuilder(OperationSchema)
+      .update({
+        status: 'running',
+        leaseOwner: input.owner,
+        leaseExpiresAt: leaseEnd(input.leaseMs),
+        fence: raw('fence + 1'),
+        attempts: raw('attempts + 1'),
+        startedAt: raw('coalesce(started_at, now())'),
+      })
+      .where({ id: BigInt(head.id), status: { $in: [...UNFINISHED_OPERATION_STATUSES] } })
+      .returning(['fence', 'attempts'])
+      .execute<{ fence: bigint | string; attempts: number } | undefined>('get');
+    if (!taken) return { kind: 'none' };
+    return {
+      kind: 'leased',
+      lease: {
+        opId: BigInt(head.id),
+        deploymentId: input.deploymentId,
+        kind: head.kind,
+        backupId: big(head.backupId),
+        restoreId: big(head.restoreId),
+        upgradeId: big(head.upgradeId),
+        fence: BigInt(taken.fence),
+        owner: input.owner,
+        attempts: taken.attempts,
+      },
+    };
+  });
 }
 
 interface HeadRow {
@@ -146,19 +144,16 @@ export async function fenced<T>(
   lease: Lease,
   fn: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return em.transactional(
-    async (tx) => {
-      const held = await tx
-        .createQueryBuilder(OperationSchema)
-        .select('id')
-        .where(heldBy(lease))
-        .setLockMode(LockMode.PESSIMISTIC_WRITE)
-        .execute<{ id: unknown } | undefined>('get');
-      if (!held) throw new FenceLostError(lease.opId, lease.fence);
-      return fn(tx);
-    },
-    { propagation: TransactionPropagation.REQUIRED },
-  );
+  return inTransaction(em, async (tx) => {
+    const held = await tx
+      .createQueryBuilder(OperationSchema)
+      .select('id')
+      .where(heldBy(lease))
+      .setLockMode(LockMode.PESSIMISTIC_WRITE)
+      .execute<{ id: unknown } | undefined>('get');
+    if (!held) throw new FenceLostError(lease.opId, lease.fence);
+    return fn(tx);
+  });
 }
 
 /** Extends the lease; false when it is no longer ours. */
@@ -190,7 +185,7 @@ export async function finishOperation(
 ): Promise<number | null> {
   const closed = await em
     .createQueryBuilder(OperationSchema)
-    .update({ status: outcome, error, finishedAt: raw('now()'), leaseOwner: null, leaseExpiresAt: null })
+    .update({ status: outcome, error, finishedAt: sql.now(), leaseOwner: null, leaseExpiresAt: null })
     .where(heldBy(lease))
     .returning(['startedAt', 'finishedAt'])
     .execute<{ startedAt: Date | null; finishedAt: Date } | undefined>('get');

@@ -9,6 +9,7 @@ export async function countRestoresByStatus(
 ): Promise<Array<{ status: RestoreStatus; count: number }>> {
   const rows = await em
     .createQueryBuilder(RestoreSchema)
+    // A count per group: em.count has no group by.
     .select(['status', raw('count(*)::int as n')])
     .groupBy('status')
     .execute<{ status: RestoreStatus; n: number }[]>('all');

@@ -1,5 +1,6 @@
-import { sql, TransactionPropagation } from '@mikro-orm/core';
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/in-transaction.js';
 import { beginDeploymentChange, endDeploymentChange } from '../deployments/deployment-state.js';
 import { swapNodeVolumes } from '../deployments/node-volumes.js';
 import type { Restore } from './restore.entity.js';
@@ -11,14 +12,6 @@ import { RestoreVolumeSchema } from './restore-volume.entity.js';
 // Every write of a restore and its planned volumes. Each transition changes the
 // rows only from the statuses it may leave and says whether it did. They join
 // the caller's transaction (the worker's fenced one) when there is one.
-
-/**
- * Join the caller's transaction, or open one: a savepoint per call would only
- * add round trips. A new object each time: MikroORM writes into the options
- * it is given (the transaction it ran in), so a shared one would carry a
- * finished transaction into the next call.
- */
-const join = () => ({ propagation: TransactionPropagation.REQUIRED });
 
 /** The longest error kept on a restore row. */
 const MAX_ERROR = 2000;
@@ -53,7 +46,7 @@ export async function beginRestore(
   restore: RestoreRef,
   swaps: readonly PlannedSwap[],
 ): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const started = await tx.nativeUpdate(
       RestoreSchema,
       { id: restore.id, status: 'pending' },
@@ -79,7 +72,7 @@ export async function beginRestore(
         .execute();
     await beginDeploymentChange(tx, restore.deploymentId, 'restoring');
     return true;
-  }, join());
+  });
 }
 
 /** The in-progress restore moves to `step`; `error` (when given) records why it took that path. */
@@ -121,7 +114,7 @@ export async function completeRestore(
   restore: RestoreRef,
   plan: readonly RestorePlanItem[],
 ): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     await swapNodeVolumes(
       tx,
       plan.map((p) => ({
@@ -144,7 +137,7 @@ export async function completeRestore(
     );
     await endDeploymentChange(tx, restore.deploymentId, 'restoring', 'running');
     return n === 1;
-  }, join());
+  });
 }
 
 /** pending / in_progress → `failed` (nothing touched) or `rolled_back`; the deployment runs again. */
@@ -154,7 +147,7 @@ export async function endRestore(
   status: UndoneRestoreStatus,
   error: string,
 ): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const n = await tx.nativeUpdate(
       RestoreSchema,
       { id: restore.id, status: { $in: [...ACTIVE_RESTORE_STATUSES] } },
@@ -162,5 +155,5 @@ export async function endRestore(
     );
     await endDeploymentChange(tx, restore.deploymentId, 'restoring', 'running');
     return n === 1;
-  }, join());
+  });
 }

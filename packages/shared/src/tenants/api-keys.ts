@@ -1,4 +1,4 @@
-import { raw } from '@mikro-orm/core';
+import { raw, sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Permission } from '../domain/enums.js';
 import { type ApiKey, ApiKeySchema } from './api-key.entity.js';
@@ -55,7 +55,7 @@ export async function ensureKnownApiKey(
 
 /** Revokes a key; true if it existed and was not already revoked. */
 export async function revokeApiKey(em: EntityManager, id: bigint): Promise<boolean> {
-  const n = await em.nativeUpdate(ApiKeySchema, { id, revokedAt: null }, { revokedAt: raw('now()') });
+  const n = await em.nativeUpdate(ApiKeySchema, { id, revokedAt: null }, { revokedAt: sql.now() });
   return n > 0;
 }
 
@@ -81,6 +81,6 @@ export async function touchApiKeyLastUsed(em: EntityManager, id: bigint): Promis
   await em.nativeUpdate(
     ApiKeySchema,
     { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: raw("now() - interval '1 minute'") } }] },
-    { lastUsedAt: raw('now()') },
+    { lastUsedAt: sql.now() },
   );
 }

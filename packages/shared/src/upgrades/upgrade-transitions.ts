@@ -1,5 +1,6 @@
-import { sql, TransactionPropagation } from '@mikro-orm/core';
+import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction } from '../db/in-transaction.js';
 import {
   beginDeploymentChange,
   endDeploymentChange,
@@ -13,14 +14,6 @@ import { ACTIVE_UPGRADE_STATUSES, type UpgradeStep } from './upgrade-statuses.js
 // Every write of an upgrade. Each transition changes the row only from the
 // statuses (and step) it may leave and says whether it did; the deployment's
 // status and version move with it, in the caller's transaction when there is one.
-
-/**
- * Join the caller's transaction, or open one: a savepoint per call would only
- * add round trips. A new object each time: MikroORM writes into the options
- * it is given (the transaction it ran in), so a shared one would carry a
- * finished transaction into the next call.
- */
-const join = () => ({ propagation: TransactionPropagation.REQUIRED });
 
 type UpgradeRef = Pick<Upgrade, 'id' | 'deploymentId'>;
 
@@ -51,7 +44,7 @@ export async function createPendingUpgrade(em: EntityManager, u: NewUpgrade): Pr
 
 /** pending → in_progress at `stop_nodes`; the deployment is `upgrading`. */
 export async function startUpgrade(em: EntityManager, u: UpgradeRef): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const n = await tx.nativeUpdate(
       UpgradeSchema,
       { id: u.id, status: 'pending' },
@@ -60,7 +53,7 @@ export async function startUpgrade(em: EntityManager, u: UpgradeRef): Promise<bo
     if (n === 0) return false;
     await beginDeploymentChange(tx, u.deploymentId, 'upgrading');
     return true;
-  }, join());
+  });
 }
 
 /** The nodes are down (`stop_nodes` → `start_nodes`): the new version is recorded, then they come back up on it. */
@@ -68,7 +61,7 @@ export async function recordUpgradedVersion(
   em: EntityManager,
   u: UpgradeRef & Pick<Upgrade, 'targetVersion'>,
 ): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const n = await tx.nativeUpdate(
       UpgradeSchema,
       { id: u.id, status: 'in_progress', step: STOP },
@@ -76,12 +69,12 @@ export async function recordUpgradedVersion(
     );
     await recordDeploymentVersion(tx, u.deploymentId, u.targetVersion);
     return n === 1;
-  }, join());
+  });
 }
 
 /** in_progress → completed; the deployment runs again. */
 export async function completeUpgrade(em: EntityManager, u: UpgradeRef): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const n = await tx.nativeUpdate(
       UpgradeSchema,
       { id: u.id, status: 'in_progress' },
@@ -89,7 +82,7 @@ export async function completeUpgrade(em: EntityManager, u: UpgradeRef): Promise
     );
     await endDeploymentChange(tx, u.deploymentId, 'upgrading', 'running');
     return n === 1;
-  }, join());
+  });
 }
 
 /**
@@ -102,7 +95,7 @@ export async function failUpgrade(
   error: string,
   deploymentStatus: SettledAfterChange,
 ): Promise<boolean> {
-  return em.transactional(async (tx) => {
+  return inTransaction(em, async (tx) => {
     const n = await tx.nativeUpdate(
       UpgradeSchema,
       { id: u.id, status: { $in: [...ACTIVE_UPGRADE_STATUSES] } },
@@ -110,5 +103,5 @@ export async function failUpgrade(
     );
     await endDeploymentChange(tx, u.deploymentId, 'upgrading', deploymentStatus);
     return n === 1;
-  }, join());
+  });
 }

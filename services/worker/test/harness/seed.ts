@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { seedInstance } from '@backups/ec2-emulator';
-import { DeploymentSchema, NodeSchema, TenantSchema, VolumeSchema } from '@backups/shared/db';
+import { TenantSchema } from '@backups/shared/db';
+import { discoverNodes, registerDeployment } from '@backups/shared/deployments';
 import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -24,8 +25,8 @@ export interface SeededDeployment {
 
 /**
  * A Pro tenant's AWS deployment whose nodes are real emulator instances; the
- * volumes table is filled the way the admin CLI does it, by describing the
- * instances through the adapter.
+ * volumes table is filled the way the admin CLI does it: the instances are
+ * described through the adapter and registered through the deployments owner.
  */
 export async function seedDeployment(
   em: EntityManager,
@@ -37,17 +38,7 @@ export async function seedDeployment(
   try {
     const tenant = em.create(TenantSchema, { name: 'acme', plan: 'pro', backupLimitOverride: null });
     await em.flush();
-    const deployment = em.create(DeploymentSchema, {
-      tenantId: tenant.id,
-      name: opts.name ?? 'orders',
-      cloud: 'aws',
-      region: REGION,
-      storageType: 'network',
-      status: 'running',
-      version: '0.4.0',
-    });
-    await em.flush();
-    const nodes: SeededDeployment['nodes'] = [];
+    const instanceIds: string[] = [];
     for (let i = 0; i < (opts.nodes ?? 1); i++) {
       const devices = ['/dev/sdf', '/dev/sdg', '/dev/sdh'].slice(0, opts.volumesPerNode ?? 1);
       const seeded = await seedInstance(client, {
@@ -60,31 +51,18 @@ export async function seedDeployment(
           throughput: 125,
         })),
       });
-      const [info] = await adapter.describeInstances([seeded.instanceId]);
-      if (!info) throw new Error('seeded instance not found');
-      const node = em.create(NodeSchema, {
-        deploymentId: deployment.id,
-        name: `node-${i + 1}`,
-        instanceId: info.instanceId,
-        availabilityZone: info.availabilityZone,
-      });
-      await em.flush();
-      for (const v of info.dataVolumes) {
-        em.create(VolumeSchema, {
-          nodeId: node.id,
-          volumeId: v.volumeId,
-          deviceName: v.device,
-          sizeGib: v.sizeGiB,
-          volumeType: v.volumeType,
-          iops: v.iops,
-          throughput: v.throughput,
-          encrypted: v.encrypted,
-          kmsKeyId: v.kmsKeyId,
-        });
-      }
-      await em.flush();
-      nodes.push({ nodeId: node.id, instanceId: info.instanceId });
+      instanceIds.push(seeded.instanceId);
     }
+    const deployment = await registerDeployment(em, {
+      tenantId: tenant.id,
+      name: opts.name ?? 'orders',
+      cloud: 'aws',
+      region: REGION,
+      storageType: 'network',
+      version: '0.4.0',
+      nodes: await discoverNodes(adapter, instanceIds),
+    });
+    const nodes = deployment.nodeIds.map((nodeId, i) => ({ nodeId, instanceId: instanceIds[i] ?? '' }));
     return { tenantId: tenant.id, deploymentId: deployment.id, nodes };
   } finally {
     client.destroy();
