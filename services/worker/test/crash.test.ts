@@ -13,6 +13,10 @@ const fleet = useTestFleet();
 // reconciler would re-drive it (covered by redis-loss.test.ts). Here the point
 // is the takeover itself.
 const CRASH_ENV = { JOB_MAX_STALLED_COUNT: '20' };
+// Bounds on waits that only a hang would exceed: alone the whole test takes
+// ~40 s, but beside another file's worker processes on two shared cores a
+// crasher's start and a takeover can each take a minute.
+const HANG_MS = 120_000;
 const spawned: WorkerProcess[] = [];
 afterAll(async () => {
   await Promise.all(spawned.map((w) => w.stop()));
@@ -38,102 +42,109 @@ const SCENARIOS: Scenario[] = [
 ];
 
 describe('a worker SIGKILLed at each step', () => {
-  it('leaves state another worker process finishes to the correct end, with no orphans or duplicates', async () => {
-    const em = fleet.em();
-    const deps = new Map<CrashPoint, SeededDeployment & { backupId?: bigint }>();
-    for (const s of SCENARIOS)
-      deps.set(s.point, await seedDeployment(em, fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 }));
+  it(
+    'leaves state another worker process finishes to the correct end, with no orphans or duplicates',
+    async () => {
+      const em = fleet.em();
+      const deps = new Map<CrashPoint, SeededDeployment & { backupId?: bigint }>();
+      for (const s of SCENARIOS)
+        deps.set(s.point, await seedDeployment(em, fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 }));
 
-    // Restores need a completed backup first: take them with an in-process worker.
-    const setup = await fleet.startInProcessWorker();
-    for (const s of SCENARIOS.filter((x) => x.kind === 'restore')) {
-      const d = deps.get(s.point);
-      if (d) d.backupId = (await requestBackup(em, fleet.queues, d.deploymentId)).backupId;
-    }
-    await waitFor('setup backups completed', async () => {
-      const r = await row<{ n: number }>(
-        em,
-        `select count(*)::int as n from backups where status <> 'completed'`,
-      );
-      return r?.n === 0;
-    });
-    await setup.stop();
-
-    // One crasher process per step, each given a fresh operation that must pass that step.
-    const expected = new Map<string, string>();
-    for (const s of SCENARIOS) {
-      const d = deps.get(s.point);
-      if (!d) throw new Error('unreachable');
-      if (s.attachFault)
-        await fleet.emu.control.injectFault({
-          action: 'AttachVolume',
-          code: 'InvalidParameterValue',
-          count: 1,
-          message: 'injected attach failure',
-        });
-      if (s.kind === 'backup') {
-        expected.set(
-          (await requestBackup(em, fleet.queues, d.deploymentId)).opId.toString(),
-          'backup completed',
-        );
-      } else {
-        const { opId } = await requestRestore(em, fleet.queues, d.deploymentId, d.backupId ?? 0n);
-        expected.set(opId.toString(), s.attachFault ? 'restore rolled_back' : 'restore completed');
+      // Restores need a completed backup first: take them with an in-process worker.
+      const setup = await fleet.startInProcessWorker();
+      for (const s of SCENARIOS.filter((x) => x.kind === 'restore')) {
+        const d = deps.get(s.point);
+        if (d) d.backupId = (await requestBackup(em, fleet.queues, d.deploymentId)).backupId;
       }
-      const crasher = spawnWorker(workerEnv(fleet.env, { ...CRASH_ENV, WORKER_CRASH_AT: s.point }));
-      spawned.push(crasher);
-      const exit = await Promise.race([
-        crasher.exited,
-        new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000)),
-      ]);
-      expect(exit, `${s.point}: ${crasher.output().slice(-2000)}`).toEqual({ code: null, signal: 'SIGKILL' });
-    }
+      await waitFor('setup backups completed', async () => {
+        const r = await row<{ n: number }>(
+          em,
+          `select count(*)::int as n from backups where status <> 'completed'`,
+        );
+        return r?.n === 0;
+      });
+      await setup.stop();
 
-    // A healthy worker process takes every operation over once the dead ones' leases run out.
-    const survivor = spawnWorker(workerEnv(fleet.env, CRASH_ENV));
-    spawned.push(survivor);
-    await waitFor(
-      'every operation finished',
-      async () =>
-        (
-          await row<{ n: number }>(
-            em,
-            `select count(*)::int as n from operations where status in ('queued', 'running')`,
-          )
-        )?.n === 0,
-      40_000,
-      200,
-    ).catch(async (err) => {
-      console.log(
-        JSON.stringify(
-          await all(
-            em,
-            `select o.id, o.kind, o.status, o.attempts, o.lease_expires_at, r.step, r.status as rs from operations o left join restores r on r.id = o.restore_id where o.status in ('queued','running')`,
+      // One crasher process per step, each given a fresh operation that must pass that step.
+      const expected = new Map<string, string>();
+      for (const s of SCENARIOS) {
+        const d = deps.get(s.point);
+        if (!d) throw new Error('unreachable');
+        if (s.attachFault)
+          await fleet.emu.control.injectFault({
+            action: 'AttachVolume',
+            code: 'InvalidParameterValue',
+            count: 1,
+            message: 'injected attach failure',
+          });
+        if (s.kind === 'backup') {
+          expected.set(
+            (await requestBackup(em, fleet.queues, d.deploymentId)).opId.toString(),
+            'backup completed',
+          );
+        } else {
+          const { opId } = await requestRestore(em, fleet.queues, d.deploymentId, d.backupId ?? 0n);
+          expected.set(opId.toString(), s.attachFault ? 'restore rolled_back' : 'restore completed');
+        }
+        const crasher = spawnWorker(workerEnv(fleet.env, { ...CRASH_ENV, WORKER_CRASH_AT: s.point }));
+        spawned.push(crasher);
+        const exit = await Promise.race([
+          crasher.exited,
+          new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), HANG_MS)),
+        ]);
+        expect(exit, `${s.point}: ${crasher.output().slice(-2000)}`).toEqual({
+          code: null,
+          signal: 'SIGKILL',
+        });
+      }
+
+      // A healthy worker process takes every operation over once the dead ones' leases run out.
+      const survivor = spawnWorker(workerEnv(fleet.env, CRASH_ENV));
+      spawned.push(survivor);
+      await waitFor(
+        'every operation finished',
+        async () =>
+          (
+            await row<{ n: number }>(
+              em,
+              `select count(*)::int as n from operations where status in ('queued', 'running')`,
+            )
+          )?.n === 0,
+        HANG_MS,
+        200,
+      ).catch(async (err) => {
+        console.log(
+          JSON.stringify(
+            await all(
+              em,
+              `select o.id, o.kind, o.status, o.attempts, o.lease_expires_at, r.step, r.status as rs from operations o left join restores r on r.id = o.restore_id where o.status in ('queued','running')`,
+            ),
           ),
-        ),
-      );
-      console.log(survivor.output().slice(-6000));
-      throw err;
-    });
-    const outcomes = await all<{ id: string; outcome: string; attempts: number }>(
-      em,
-      `select o.id::text, o.kind || ' ' || coalesce(b.status, '') || coalesce(r.status, '') as outcome, o.attempts
+        );
+        console.log(survivor.output().slice(-6000));
+        throw err;
+      });
+      const outcomes = await all<{ id: string; outcome: string; attempts: number }>(
+        em,
+        `select o.id::text, o.kind || ' ' || coalesce(b.status, '') || coalesce(r.status, '') as outcome, o.attempts
          from operations o
          left join backups b on o.kind = 'backup' and b.id = o.backup_id
          left join restores r on r.id = o.restore_id`,
-    );
-    for (const [opId, want] of expected) {
-      const got = outcomes.find((o) => o.id === opId);
-      expect(got?.outcome, `operation ${opId}`).toBe(want);
-      // Taken over at least once: the crasher's lease, then the survivor's.
-      expect(got?.attempts ?? 0).toBeGreaterThan(1);
-    }
-    expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
-    // Each backup has exactly one snapshot per volume: the tag lookup prevented duplicates.
-    const perBackup = await all<{ n: number }>(
-      em,
-      `select count(*)::int as n from backup_snapshots group by backup_id`,
-    );
-    for (const p of perBackup) expect(p.n).toBe(4);
-  });
+      );
+      for (const [opId, want] of expected) {
+        const got = outcomes.find((o) => o.id === opId);
+        expect(got?.outcome, `operation ${opId}`).toBe(want);
+        // Taken over at least once: the crasher's lease, then the survivor's.
+        expect(got?.attempts ?? 0).toBeGreaterThan(1);
+      }
+      expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
+      // Each backup has exactly one snapshot per volume: the tag lookup prevented duplicates.
+      const perBackup = await all<{ n: number }>(
+        em,
+        `select count(*)::int as n from backup_snapshots group by backup_id`,
+      );
+      for (const p of perBackup) expect(p.n).toBe(4);
+    },
+    5 * HANG_MS,
+  );
 });

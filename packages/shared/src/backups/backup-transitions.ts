@@ -9,9 +9,9 @@ import { markSnapshotsDeleted, planSnapshots } from './snapshot-transitions.js';
 
 // Every change of a backup row. Each transition changes the row only from the
 // statuses it may leave and says whether it did; the worker runs the ones its
-// operation makes inside its fenced transaction. Updates take their timestamps
-// from the database clock (`now()`), as the rows' defaults do; inserts take the
-// process clock (an entity cannot be created with `now()`), one instant per row.
+// operation makes inside its fenced transaction. Every timestamp is the
+// database's clock (`now()`, one instant per transaction), which the expiry and
+// the listings compare against, whichever process wrote the row.
 
 /** The statuses each transition may leave. */
 const FROM = {
@@ -21,7 +21,6 @@ const FROM = {
   deleted: ['deleting'],
 } as const;
 
-const DAY_MS = 24 * 3600_000;
 export interface NewBackup {
   deploymentId: bigint;
   nodeId: bigint | null;
@@ -34,13 +33,12 @@ export interface NewBackup {
   idempotencyKey: string | null;
 }
 
-function daysAfter(from: Date, days: number): Date {
-  return new Date(from.getTime() + days * DAY_MS);
-}
+/** `now()` and `now() + days`, as values MikroORM writes as SQL. */
+const dbNow = () => sql<Date>`now()`;
+const dbDaysFromNow = (days: number) => sql<Date>`now() + make_interval(days => ${days})`;
 
 /** Inserts a pending backup; expires_at is counted from the same instant as created_at. */
 export async function insertPendingBackup(em: EntityManager, b: NewBackup): Promise<bigint> {
-  const createdAt = new Date();
   const { expiresInDays, ...rest } = b;
   const backup = em.create(BackupSchema, {
     ...rest,
@@ -49,11 +47,12 @@ export async function insertPendingBackup(em: EntityManager, b: NewBackup): Prom
     sizeBytes: null,
     startedAt: null,
     completedAt: null,
-    expiresAt: expiresInDays === null ? null : daysAfter(createdAt, expiresInDays),
+    expiresAt: null,
     deletedAt: null,
-    createdAt,
-    updatedAt: createdAt,
   });
+  backup.createdAt = dbNow();
+  backup.updatedAt = dbNow();
+  if (expiresInDays !== null) backup.expiresAt = dbDaysFromNow(expiresInDays);
   await em.flush();
   return backup.id;
 }
@@ -75,7 +74,6 @@ export interface MissedRun {
  * deployment's row lock and has looked the tick's key up, so the key is free.
  */
 export async function insertMissedRun(em: EntityManager, run: MissedRun): Promise<bigint> {
-  const at = new Date();
   const { reason, expiresInDays, ...rest } = run;
   const backup = em.create(BackupSchema, {
     ...rest,
@@ -84,13 +82,13 @@ export async function insertMissedRun(em: EntityManager, run: MissedRun): Promis
     remarks: null,
     failureReason: reason,
     sizeBytes: null,
-    startedAt: at,
-    completedAt: at,
-    expiresAt: daysAfter(at, expiresInDays),
     deletedAt: null,
-    createdAt: at,
-    updatedAt: at,
   });
+  backup.startedAt = dbNow();
+  backup.completedAt = dbNow();
+  backup.createdAt = dbNow();
+  backup.updatedAt = dbNow();
+  backup.expiresAt = dbDaysFromNow(expiresInDays);
   await em.flush();
   return backup.id;
 }
