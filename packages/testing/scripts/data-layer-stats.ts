@@ -18,7 +18,10 @@ const sqlSites = sources
   .filter((s) => s.n > 0);
 const writes = sources.flatMap(tableWrites);
 
-console.log(`data layer at ${rev ?? 'the working tree'} (${sources.length} production source files)`);
+const productionLines = sources.reduce((a, f) => a + f.text.split('\n').length - 1, 0);
+console.log(
+  `data layer at ${rev ?? 'the working tree'} (${sources.length} production source files, ${productionLines} lines)`,
+);
 console.log(`\nraw SQL call sites: ${sqlSites.reduce((a, s) => a + s.n, 0)} in ${sqlSites.length} files`);
 for (const s of sqlSites.sort((a, b) => b.n - a.n)) console.log(`  ${String(s.n).padStart(3)}  ${s.file}`);
 
