@@ -156,3 +156,26 @@ export function statusLiteralsInSql(file: SourceFile): StatusLiteral[] {
 export function isUnderAnOwner(path: string): boolean {
   return Object.values(TABLE_OWNERS).some((o) => path.startsWith(o.owner));
 }
+
+// Writes through a loaded entity: a status assigned on it, or the entity handed
+// to the unit of work (`em.assign`, `em.persist`, `wrap(e).assign`) to flush.
+// Which table is not visible from the source, so outside the owners none is allowed.
+const ENTITY_MUTATION =
+  /(\.\s*(?:status|state)\s*=(?!=)|\b(?:assign|persist|persistAndFlush)\s*\(|\bwrap\s*\()/g;
+
+export interface EntityMutation {
+  file: string;
+  line: number;
+  code: string;
+}
+
+/** Entity mutations outside the owner modules (`Object.assign` is plain JavaScript, not one). */
+export function entityMutationsOutsideOwners(files: readonly SourceFile[]): EntityMutation[] {
+  return files
+    .filter((f) => !isUnderAnOwner(f.path))
+    .flatMap((f) =>
+      [...f.text.matchAll(ENTITY_MUTATION)]
+        .filter((m) => !/Object\s*\.\s*$/.test(f.text.slice(Math.max(0, m.index - 10), m.index)))
+        .map((m) => ({ file: f.path, line: lineOf(f.text, m.index), code: m[0] })),
+    );
+}

@@ -9,6 +9,7 @@ import {
   readSource,
 } from '../../src/architecture/source-tree.js';
 import {
+  entityMutationsOutsideOwners,
   statusLiteralsInSql,
   tableWrites,
   writesOutsideOwners,
@@ -29,6 +30,10 @@ describe('where state lives', () => {
 
   it('no module writes a table it does not own', () => {
     expect(where(writesOutsideOwners(sources))).toEqual([]);
+  });
+
+  it('no module outside the owners changes a loaded entity', () => {
+    expect(where(entityMutationsOutsideOwners(sources))).toEqual([]);
   });
 
   it('no SQL outside an owner spells a status out', () => {
@@ -80,6 +85,15 @@ describe('the check finds what it looks for', () => {
     expect(where(writesOutsideOwners([owner, trespasser]))).toEqual([
       'packages/shared/src/backups/other.ts:1',
     ]);
+  });
+
+  it('finds a loaded entity changed outside the owners, not Object.assign', () => {
+    const f = file(
+      'services/api/src/x.ts',
+      "backup.status = 'deleting';\nem.assign(restore, { step: 'x' });\nObject.assign(target, defaults);\nif (a.status === 'x') {}",
+    );
+    expect(entityMutationsOutsideOwners([f]).map((m) => m.line)).toEqual([1, 2]);
+    expect(entityMutationsOutsideOwners([{ ...f, path: 'packages/shared/src/backups/y.ts' }])).toEqual([]);
   });
 
   it('counts tests, migrations and the harness out of production source', () => {
