@@ -1,18 +1,13 @@
-import type { Ec2Adapter, InstanceInfo } from '../ec2/index.js';
+import type { Ec2Adapter, InstanceInfo, VolumeInfo } from '../ec2/index.js';
 
 // What registering a deployment learns from EC2 about its instances: the
 // admin CLI's deployment:register and the local run's demo seed both use it.
 
-export interface DiscoveredVolume {
-  volumeId: string;
-  deviceName: string;
-  sizeGiB: number;
-  volumeType: string;
-  iops: number | null;
-  throughput: number | null;
-  encrypted: boolean;
-  kmsKeyId: string | null;
-}
+/** A data volume as registration records it: EC2's description and the device it is attached at. */
+export type DiscoveredVolume = Pick<
+  VolumeInfo,
+  'volumeId' | 'sizeGiB' | 'volumeType' | 'iops' | 'throughput' | 'encrypted' | 'kmsKeyId'
+> & { deviceName: string };
 
 export interface DiscoveredNode {
   instanceId: string;

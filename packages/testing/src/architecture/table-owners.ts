@@ -1,3 +1,11 @@
+import {
+  BACKUP_STATUSES,
+  DEPLOYMENT_STATUSES,
+  OPERATION_STATUSES,
+  RESTORE_STATUSES,
+  SNAPSHOT_STATES,
+  UPGRADE_STATUSES,
+} from '@backups/shared/enums';
 import type { SourceFile } from './source-tree.js';
 import { type SqlWrite, sqlStatements, sqlWrites, type WriteKind } from './sql-literals.js';
 
@@ -116,24 +124,15 @@ export function writesOutsideOwners(files: readonly SourceFile[]): TableWrite[] 
   return files.flatMap(tableWrites).filter((w) => !w.file.startsWith(TABLE_OWNERS[w.table]?.owner ?? '\0'));
 }
 
+// Every status and snapshot state the owners declare: a new one is covered as soon as it exists.
 const STATUS_WORDS = [
-  ...new Set([
-    'pending',
-    'in_progress',
-    'completed',
-    'failed',
-    'deleting',
-    'deleted',
-    'rolled_back',
-    'queued',
-    'running',
-    'succeeded',
-    'error',
-    'stopping',
-    'stopped',
-    'starting',
-    'restoring',
-    'upgrading',
+  ...new Set<string>([
+    ...BACKUP_STATUSES,
+    ...SNAPSHOT_STATES,
+    ...RESTORE_STATUSES,
+    ...UPGRADE_STATUSES,
+    ...OPERATION_STATUSES,
+    ...DEPLOYMENT_STATUSES,
   ]),
 ];
 const STATUS_LITERAL_IN_SQL = new RegExp(`'(${STATUS_WORDS.join('|')})'`);
