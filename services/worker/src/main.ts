@@ -18,11 +18,21 @@ const ops = await startOpsServer({
 log.info({ port: ops.port }, 'metrics and health endpoints listening');
 const memory = config.WORKER_REPORT_STATS === 'true' ? trackMemory() : undefined;
 
+/** How long closing connections may take once the running steps have had their time. */
+const CLOSE_GRACE_MS = 10_000;
+
 let shuttingDown = false;
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   log.info({ signal }, 'shutting down');
+  // app.stop() gives running steps SHUTDOWN_TIMEOUT_MS and then closes anyway;
+  // this bounds the rest (connections that will not close), so a stuck close
+  // never keeps a terminating pod, or a test, waiting. Leases expire either way.
+  setTimeout(() => {
+    log.error('shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS + CLOSE_GRACE_MS).unref();
   await app.stop();
   await ops.close();
   if (config.WORKER_REPORT_STATS === 'true') {
