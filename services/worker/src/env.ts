@@ -3,8 +3,13 @@ import { z } from 'zod';
 
 /** Steps at which a test can make the process SIGKILL itself (crash-safety tests only). */
 export const CRASH_POINTS = [
+  'backup:after-reserve',
+  'backup:after-confirm',
   'backup:after-create-snapshots',
   'backup:after-record-snapshots',
+  'backup:before-release',
+  'poller:after-describe',
+  'poller:after-record',
   'restore:after-create-volume',
   'restore:after-stop',
   'restore:after-detach',
@@ -25,8 +30,21 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** How long an operation lease lasts without a heartbeat; a killed worker's operation is taken over after it. */
   OPERATION_LEASE_MS: ms(60_000, 1_000),
-  /** Pause between polls of a running snapshot / volume / instance transition. */
+  /**
+   * Pause between polls of a running transition: the region's snapshot poller
+   * ticks at this pace, and restores' volume and instance waits look again after it.
+   */
   POLL_INTERVAL_MS: ms(15_000, 10),
+  /**
+   * Snapshots the fleet lets be pending at once per region. AWS refuses more than the
+   * account's quota with PendingSnapshotLimitExceeded; set this to that quota, or
+   * lower to leave room for other tools in the account (README: capacity).
+   */
+  SNAPSHOT_REGION_CAP: z.coerce.number().int().min(1).default(100),
+  /** EBS: pending snapshots allowed per volume. */
+  SNAPSHOT_PENDING_PER_VOLUME: z.coerce.number().int().min(1).default(5),
+  /** EBS: spacing between two snapshots of one volume (SnapshotCreationPerVolumeRateExceeded). */
+  SNAPSHOT_VOLUME_SPACING_MS: ms(15_000, 0),
   /** BullMQ job lock; see the comment in worker-app.ts for how these three were chosen. */
   JOB_LOCK_DURATION_MS: ms(30_000, 1_000),
   JOB_STALLED_INTERVAL_MS: ms(30_000, 500),

@@ -6,6 +6,7 @@ import {
   cappedBackoffMs,
   createRedis,
   type JobHandler,
+  JobQueues,
   type QueueName,
   startJobWorkers,
 } from '@backups/shared/jobs';
@@ -16,8 +17,12 @@ import { crashPointFor } from './crash.js';
 import type { WorkerConfig } from './env.js';
 import { backupDeleteJob } from './jobs/backup-delete.job.js';
 import { operationDriveJob } from './jobs/operation-drive.job.js';
+import { DeploymentWaker } from './jobs/wake.js';
 import { operationHandlers } from './operations/handlers.js';
 import type { OperationHandlers } from './operations/operation-context.js';
+import { registerSnapshotGauges } from './snapshot-admission/ledger-metrics.js';
+import { SnapshotLedger } from './snapshot-admission/snapshot-ledger.js';
+import { SnapshotPollers } from './snapshot-poller/snapshot-pollers.js';
 
 /** The queues this service consumes; `maintenance` belongs to the scheduler. */
 export const WORKER_QUEUES: readonly QueueName[] = ['operations', 'deletes'];
@@ -54,6 +59,22 @@ export async function startWorkerApp(
     mutatingLimit: { ratePerSec: config.EC2_MUTATING_RATE_PER_SEC, burst: config.EC2_MUTATING_BURST },
     describeLimit: { ratePerSec: config.EC2_DESCRIBE_RATE_PER_SEC, burst: config.EC2_DESCRIBE_BURST },
   });
+  const queues = new JobQueues(redis, config.QUEUE_PREFIX);
+  const waker = new DeploymentWaker(redis, queues);
+  const wake = (ids: readonly bigint[]) => waker.wake(ids);
+  const ledger = new SnapshotLedger(redis, config.QUEUE_PREFIX, {
+    regionCap: config.SNAPSHOT_REGION_CAP,
+    perVolumeMax: config.SNAPSHOT_PENDING_PER_VOLUME,
+    volumeSpacingMs: config.SNAPSHOT_VOLUME_SPACING_MS,
+    // A grant nobody uses lapses with the lease of the operation that asked.
+    grantMs: config.OPERATION_LEASE_MS,
+    // Pollers renew confirmed holds every tick; if none runs for this long, the
+    // holds lapse rather than block the region for good.
+    holdMs: Math.max(20 * config.POLL_INTERVAL_MS, 10 * 60_000),
+    retryMs: config.POLL_INTERVAL_MS,
+  });
+  const crashPoint = crashPointFor(config.WORKER_CRASH_AT);
+  const workerId = `${hostname()}:${process.pid}`;
   let stopping = false;
   const driveDeps = {
     orm,
@@ -62,8 +83,14 @@ export async function startWorkerApp(
     log,
     leaseMs: config.OPERATION_LEASE_MS,
     pollMs: config.POLL_INTERVAL_MS,
-    workerId: `${hostname()}:${process.pid}`,
-    crashPoint: crashPointFor(config.WORKER_CRASH_AT),
+    // A waiting step is woken by the event it waits for; this is only the
+    // backstop for a wake-up lost with Redis.
+    waitMs: Math.min(Math.max(20 * config.POLL_INTERVAL_MS, 1_000), 5 * 60_000),
+    ledger,
+    wake,
+    waker,
+    workerId,
+    crashPoint,
     stopping: () => stopping,
     onFinished: (kind: string, outcome: string, seconds: number) =>
       metrics.operationDuration.observe({ kind, outcome }, seconds),
@@ -100,6 +127,19 @@ export async function startWorkerApp(
       settings: { backoffStrategy: cappedBackoffMs },
     },
   });
+  const pollers = new SnapshotPollers({
+    orm,
+    ec2,
+    redis,
+    ledger,
+    wake,
+    log,
+    tickMs: config.POLL_INTERVAL_MS,
+    workerId,
+    crashPoint,
+  });
+  pollers.start();
+  registerSnapshotGauges(metrics.registry, ledger, () => orm.em.fork() as EntityManager);
   log.info({ queues: WORKER_QUEUES, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   return {
@@ -108,6 +148,7 @@ export async function startWorkerApp(
     readiness: () => checkReadiness({ em: () => orm.em.fork() as EntityManager, redis }),
     async stop() {
       stopping = true;
+      await pollers.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),
@@ -121,6 +162,7 @@ export async function startWorkerApp(
         await Promise.all(workers.map((w) => w.close(true)));
       }
       ec2.destroy();
+      await queues.close();
       await redis.quit().catch(() => redis.disconnect());
       if (!opts.orm) await orm.close(true);
       log.info('worker stopped');

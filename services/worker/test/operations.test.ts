@@ -7,6 +7,7 @@ import { driveDeployment } from '../src/operations/drive.js';
 import { continueAfter, type OperationHandlers, succeeded } from '../src/operations/operation-context.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { requestBackup, seedDeployment } from './harness/seed.js';
+import { SnapshotLedger } from '../src/snapshot-admission/snapshot-ledger.js';
 
 const fleet = useTestFleet();
 const log = createLogger({ service: 'test', level: 'silent', pretty: false });
@@ -30,6 +31,17 @@ function deps(handlers: OperationHandlers) {
     log,
     leaseMs: 1000,
     pollMs: 10,
+    waitMs: 1000,
+    ledger: new SnapshotLedger(fleet.redis.connection(), fleet.redis.prefix, {
+      regionCap: 100,
+      perVolumeMax: 5,
+      volumeSpacingMs: 0,
+      grantMs: 1000,
+      holdMs: 60_000,
+      retryMs: 10,
+    }),
+    // These tests drive one deployment by hand: nobody else waits to be woken.
+    wake: async () => undefined,
     workerId: 'test',
     crashPoint: () => undefined,
     stopping: () => false,

@@ -7,4 +7,5 @@ export * from './backup-transitions.js';
 export * from './create-backup.js';
 export * from './deployment-lock.js';
 export * from './domain-error.js';
+export * from './snapshot-polling.js';
 export * from './snapshot-transitions.js';

@@ -11,7 +11,7 @@ import { DELETED_SNAPSHOT_STATE } from './backup-statuses.js';
 // Written (and committed) before CreateSnapshots is called: a later attempt that
 // finds it looks EC2 up by tag before creating, so a crash between EC2 creating
 // the snapshots and us recording them never leads to duplicates.
-const CREATE_REQUESTED = 'CreateSnapshots requested';
+export const CREATE_REQUESTED = 'CreateSnapshots requested';
 
 /** A backup's snapshot rows in plan order. */
 export function loadSnapshots(em: EntityManager, backupId: bigint): Promise<BackupSnapshot[]> {
@@ -76,35 +76,6 @@ export async function recordSnapshotIds(
        from jsonb_to_recordset(?::jsonb) as v(volume_id text, snapshot_id text)
       where b.backup_id = ? and b.volume_id = v.volume_id and b.snapshot_id is null`,
     [JSON.stringify([...byVolume].map(([volume_id, snapshot_id]) => ({ volume_id, snapshot_id }))), backupId],
-  );
-}
-
-/** What one DescribeSnapshots answer says about one of our snapshot rows. */
-export type SnapshotUpdate = Pick<BackupSnapshot, 'id' | 'state' | 'progress' | 'sizeBytes' | 'stateMessage'>;
-
-export async function applySnapshotUpdates(
-  em: EntityManager,
-  updates: readonly SnapshotUpdate[],
-): Promise<void> {
-  if (updates.length === 0) return;
-  // jsonb_to_recordset: a different value per row, in one round trip.
-  await em.execute(
-    `update backup_snapshots b
-        set state = v.state, progress = v.progress, size_bytes = v.size_bytes::bigint,
-            state_message = v.state_message, updated_at = now()
-       from jsonb_to_recordset(?::jsonb) as v(id text, state text, progress smallint, size_bytes text, state_message text)
-      where b.id = v.id::bigint`,
-    [
-      JSON.stringify(
-        updates.map((u) => ({
-          id: u.id.toString(),
-          state: u.state,
-          progress: u.progress,
-          size_bytes: u.sizeBytes?.toString() ?? null,
-          state_message: u.stateMessage,
-        })),
-      ),
-    ],
   );
 }
 

@@ -26,16 +26,25 @@ export class JobQueues {
   /**
    * Adds a job. Jobs with a dedup id are deduplicated while one is waiting; if
    * one is already running, one more is kept to run after it, so a signal sent
-   * while the work is in flight is never lost.
+   * while the work is in flight is never lost. `wake` also brings a delayed job
+   * with the same dedup id forward to now (a continuation waiting for an event
+   * that has just happened).
    */
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, delayMs = 0): Promise<void> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    delayMs = 0,
+    opts: { wake?: boolean } = {},
+  ): Promise<void> {
     const def = JOB_CATALOGUE[name];
     const data = def.payload.parse(payload);
     const dedupId = 'dedupId' in def ? (def.dedupId as (p: JobPayload<N>) => string)(payload) : undefined;
     await this.queue(def.queue).add(name, data, {
       ...def.options,
       ...(delayMs > 0 ? { delay: delayMs } : {}),
-      ...(dedupId ? { deduplication: { id: dedupId, keepLastIfActive: true } } : {}),
+      ...(dedupId
+        ? { deduplication: { id: dedupId, keepLastIfActive: true, ...(opts.wake ? { reschedule: true } : {}) } }
+        : {}),
     });
   }
 

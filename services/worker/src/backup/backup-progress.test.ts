@@ -1,6 +1,13 @@
 import type { SnapshotInfo } from '@backups/shared/ec2';
 import { describe, expect, it } from 'vitest';
-import { backupPhase, evaluateSnapshots, type SnapshotRow, snapshotExclusions } from './backup-progress.js';
+import {
+  backupPhase,
+  type SnapshotRow,
+  snapshotExclusions,
+  snapshotUpdate,
+  snapshotVerdict,
+  VANISHED,
+} from './backup-progress.js';
 
 const row = (n: number, over: Partial<SnapshotRow> = {}): SnapshotRow => ({
   id: BigInt(n),
@@ -12,6 +19,7 @@ const row = (n: number, over: Partial<SnapshotRow> = {}): SnapshotRow => ({
   state: 'pending',
   progress: 0,
   sizeBytes: null,
+  stateMessage: null,
   ...over,
 });
 const info = (n: number, over: Partial<SnapshotInfo> = {}): [string, SnapshotInfo] => [
@@ -35,7 +43,7 @@ describe('backupPhase', () => {
     expect(
       backupPhase({ status: 'in_progress', failureReason: null }, [row(1, { snapshotId: null })]).kind,
     ).toBe('create_snapshots');
-    expect(backupPhase({ status: 'in_progress', failureReason: null }, [row(1)]).kind).toBe('poll');
+    expect(backupPhase({ status: 'in_progress', failureReason: null }, [row(1)]).kind).toBe('await_snapshots');
     expect(backupPhase({ status: 'completed', failureReason: null }, [])).toMatchObject({
       outcome: 'succeeded',
     });
@@ -56,44 +64,47 @@ describe('backupPhase', () => {
   });
 });
 
-describe('evaluateSnapshots', () => {
-  it('stays pending and records progress', () => {
-    const r = evaluateSnapshots(
-      [row(1), row(2)],
-      new Map([info(1, { progress: 40 }), info(2, { state: 'completed', progress: 100 })]),
-    );
-    expect(r.verdict).toEqual({ kind: 'pending' });
-    expect(r.updates.map((u) => [u.id, u.state, u.progress])).toEqual([
-      [1n, 'pending', 40],
-      [2n, 'completed', 100],
-    ]);
+describe('snapshotUpdate', () => {
+  it('records progress, and nothing when nothing moved', () => {
+    expect(snapshotUpdate(row(1), info(1, { progress: 40 })[1])).toMatchObject({
+      state: 'pending',
+      progress: 40,
+    });
+    expect(snapshotUpdate(row(1, { progress: 40 }), info(1, { progress: 40 })[1])).toBeNull();
   });
-  it('completes with full sizes, falling back to volume size', () => {
-    const r = evaluateSnapshots(
-      [row(1), row(2)],
-      new Map([info(1, { state: 'completed', fullSizeBytes: 1000n }), info(2, { state: 'completed' })]),
-    );
-    expect(r.verdict).toEqual({ kind: 'completed', sizeBytes: 1000n + 10n * 1024n ** 3n });
+  it('completes with the full size, falling back to the volume size', () => {
+    expect(snapshotUpdate(row(1), info(1, { state: 'completed', fullSizeBytes: 1000n })[1])).toMatchObject({
+      state: 'completed',
+      progress: 100,
+      sizeBytes: 1000n,
+    });
+    expect(snapshotUpdate(row(1), info(1, { state: 'completed' })[1])?.sizeBytes).toBe(10n * 1024n ** 3n);
+  });
+  it("keeps EC2's words for an error, and marks a snapshot EC2 no longer knows", () => {
+    expect(snapshotUpdate(row(1), info(1, { state: 'error', stateMessage: 'disk on fire' })[1])).toMatchObject({
+      state: 'error',
+      stateMessage: 'disk on fire',
+    });
+    expect(snapshotUpdate(row(1), undefined)).toMatchObject({ state: 'error', stateMessage: VANISHED });
+  });
+});
+
+describe('snapshotVerdict', () => {
+  it('stays pending while any snapshot is', () => {
+    expect(snapshotVerdict([row(1, { state: 'completed' }), row(2)])).toEqual({ kind: 'pending' });
+  });
+  it('completes with the recorded sizes, falling back to volume sizes', () => {
+    expect(
+      snapshotVerdict([row(1, { state: 'completed', sizeBytes: 1000n }), row(2, { state: 'completed' })]),
+    ).toEqual({ kind: 'completed', sizeBytes: 1000n + 10n * 1024n ** 3n });
   });
   it('fails with an actionable reason on error', () => {
-    const r = evaluateSnapshots(
-      [row(1), row(2)],
-      new Map([info(1, { state: 'error', stateMessage: 'disk on fire' }), info(2)]),
-    );
-    expect(r.verdict.kind).toBe('failed');
-    expect(r.verdict.kind === 'failed' && r.verdict.reason).toMatch(
-      /snap-1 of volume vol-1 .*disk on fire.*create a new backup/,
-    );
-  });
-  it('counts snapshots completed on earlier polls without asking again', () => {
-    const r = evaluateSnapshots(
-      [row(1, { state: 'completed', sizeBytes: 5n }), row(2)],
-      new Map([info(2, { state: 'completed', fullSizeBytes: 7n })]),
-    );
-    expect(r.verdict).toEqual({ kind: 'completed', sizeBytes: 12n });
+    const v = snapshotVerdict([row(1, { state: 'error', stateMessage: 'disk on fire' }), row(2)]);
+    expect(v.kind === 'failed' && v.reason).toMatch(/snap-1 of volume vol-1 .*disk on fire.*create a new backup/);
   });
   it('fails when a snapshot vanished', () => {
-    expect(evaluateSnapshots([row(1)], new Map()).verdict.kind).toBe('failed');
+    const v = snapshotVerdict([row(1, { state: 'error', stateMessage: VANISHED })]);
+    expect(v.kind === 'failed' && v.reason).toMatch(/snap-1 .*disappeared from EC2/);
   });
 });
 

@@ -1,8 +1,9 @@
-import type { BackupSnapshot, BackupStatus, SnapshotState, SnapshotUpdate } from '@backups/shared/backups';
+import type { BackupSnapshot, BackupStatus, SnapshotUpdate } from '@backups/shared/backups';
 import type { SnapshotInfo } from '@backups/shared/ec2';
 
-// The backup state machine without I/O: which phase comes next, and what a
-// batch of DescribeSnapshots answers means for the backup.
+// The backup state machine without I/O: which phase comes next, what a
+// DescribeSnapshots answer changes about a snapshot row, and what the rows
+// mean for the backup.
 
 /** The fields of a snapshot row the state machine reads. */
 export type SnapshotRow = Pick<
@@ -16,12 +17,13 @@ export type SnapshotRow = Pick<
   | 'state'
   | 'progress'
   | 'sizeBytes'
+  | 'stateMessage'
 >;
 
 export type BackupPhase =
   | { kind: 'start' }
   | { kind: 'create_snapshots' }
-  | { kind: 'poll' }
+  | { kind: 'await_snapshots' }
   | { kind: 'cleanup_failed'; reason: string }
   | { kind: 'finished'; outcome: 'succeeded' | 'failed'; error: string | null };
 
@@ -35,7 +37,7 @@ export function backupPhase(
     case 'in_progress':
       if (backup.failureReason != null) return { kind: 'cleanup_failed', reason: backup.failureReason };
       if (snapshots.some((s) => s.snapshotId == null)) return { kind: 'create_snapshots' };
-      return { kind: 'poll' };
+      return { kind: 'await_snapshots' };
     case 'completed':
       return { kind: 'finished', outcome: 'succeeded', error: null };
     case 'failed':
@@ -53,77 +55,57 @@ export type SnapshotVerdict =
 
 const GIB = 1024n ** 3n;
 
-function where(row: SnapshotRow): string {
+/** The state message of a snapshot that EC2 no longer knows while we still waited for it. */
+export const VANISHED = 'disappeared from EC2 before it completed';
+
+function where(row: Pick<SnapshotRow, 'volumeId' | 'deviceName' | 'nodeId'>): string {
   return `volume ${row.volumeId} (${row.deviceName} on node ${row.nodeId})`;
 }
 
 /**
- * Folds what EC2 says about the snapshots into row updates and a verdict:
- * completed when all are completed (size = sum of full sizes, else volume
- * sizes), failed as soon as one is in error or has vanished, else pending.
+ * What one DescribeSnapshots answer (or its silence: the snapshot is gone)
+ * changes about a pending snapshot row; null when nothing changed.
  */
-export function evaluateSnapshots(
-  rowsIn: readonly SnapshotRow[],
-  described: ReadonlyMap<string, SnapshotInfo>,
-): { updates: SnapshotUpdate[]; verdict: SnapshotVerdict } {
-  const updates: SnapshotUpdate[] = [];
-  let failure: string | null = null;
-  let allCompleted = true;
-  let size = 0n;
-  for (const row of rowsIn) {
-    if (row.snapshotId == null) {
-      allCompleted = false;
-      continue;
-    }
-    if (row.state === 'completed') {
-      // Answered on an earlier poll; EC2 is not asked again.
-      size += row.sizeBytes ?? BigInt(row.volumeSizeGib) * GIB;
-      continue;
-    }
-    const info = described.get(row.snapshotId);
-    if (!info) {
-      failure ??= `Snapshot ${row.snapshotId} of ${where(row)} disappeared from EC2 before it completed.`;
-      allCompleted = false;
-      continue;
-    }
+export function snapshotUpdate(
+  row: Pick<SnapshotRow, 'id' | 'volumeSizeGib' | 'state' | 'progress'>,
+  info: SnapshotInfo | undefined,
+): SnapshotUpdate | null {
+  if (!info) return { id: row.id, state: 'error', progress: row.progress, sizeBytes: null, stateMessage: VANISHED };
+  if (info.state === 'error')
+    return { id: row.id, state: 'error', progress: info.progress, sizeBytes: null, stateMessage: info.stateMessage };
+  if (info.state === 'completed') {
     const sizeBytes = info.fullSizeBytes ?? BigInt(info.volumeSizeGiB || row.volumeSizeGib) * GIB;
-    if (info.state === 'error') {
-      const why = info.stateMessage ? `: ${info.stateMessage}` : '';
-      failure ??= `Snapshot ${row.snapshotId} of ${where(row)} failed in EC2${why}.`;
-      updates.push({
-        id: row.id,
-        state: 'error',
-        progress: info.progress,
-        sizeBytes: null,
-        stateMessage: info.stateMessage,
-      });
-      allCompleted = false;
-      continue;
-    }
-    const state: SnapshotState = info.state === 'completed' ? 'completed' : 'pending';
-    if (state !== 'completed') allCompleted = false;
-    else size += sizeBytes;
-    if (state !== row.state || info.progress !== row.progress) {
-      updates.push({
-        id: row.id,
-        state,
-        progress: state === 'completed' ? 100 : info.progress,
-        sizeBytes: state === 'completed' ? sizeBytes : null,
-        stateMessage: info.stateMessage,
-      });
-    }
+    return { id: row.id, state: 'completed', progress: 100, sizeBytes, stateMessage: null };
   }
-  if (failure !== null) {
-    return {
-      updates,
-      verdict: {
+  if (info.progress === row.progress && row.state === 'pending') return null;
+  return { id: row.id, state: 'pending', progress: info.progress, sizeBytes: null, stateMessage: null };
+}
+
+/**
+ * What the backup's snapshot rows (kept current by the region's poller) mean
+ * for it: completed when all are completed (size = sum of full sizes, else
+ * volume sizes), failed as soon as one is in error, else pending.
+ */
+export function snapshotVerdict(
+  rows: readonly SnapshotRow[],
+): SnapshotVerdict {
+  let size = 0n;
+  let allCompleted = true;
+  for (const row of rows) {
+    if (row.state === 'error') {
+      const what =
+        row.stateMessage === VANISHED
+          ? VANISHED
+          : `failed in EC2${row.stateMessage ? `: ${row.stateMessage}` : ''}`;
+      return {
         kind: 'failed',
-        reason: `${failure} The partial snapshots were deleted; create a new backup to try again.`,
-      },
-    };
+        reason: `Snapshot ${row.snapshotId} of ${where(row)} ${what}. The partial snapshots were deleted; create a new backup to try again.`,
+      };
+    }
+    if (row.state === 'completed') size += row.sizeBytes ?? BigInt(row.volumeSizeGib) * GIB;
+    else allCompleted = false;
   }
-  if (allCompleted) return { updates, verdict: { kind: 'completed', sizeBytes: size } };
-  return { updates, verdict: { kind: 'pending' } };
+  return allCompleted ? { kind: 'completed', sizeBytes: size } : { kind: 'pending' };
 }
 
 /**

@@ -1,5 +1,4 @@
 import {
-  applySnapshotUpdates,
   type Backup,
   completeBackup,
   createWasRequested,
@@ -30,13 +29,17 @@ import {
 import {
   type BackupPhase,
   backupPhase,
-  evaluateSnapshots,
   type SnapshotRow,
   snapshotExclusions,
+  snapshotVerdict,
 } from './backup-progress.js';
 import { nodeInstances } from './node-instances.js';
 
-/** One step of a backup operation: start, snapshot each node, poll, finish or clean up. */
+/**
+ * One step of a backup operation: start; get room for its snapshots from the
+ * region's admission ledger; snapshot each node; wait while the region's poller
+ * follows the snapshots; finish, or clean up.
+ */
 export async function backupStep(ctx: OperationContext): Promise<StepResult> {
   const backupId = ctx.lease.backupId;
   if (backupId === null) return failed('backup operation without a backup');
@@ -76,8 +79,8 @@ function runPhase(
       return start(ctx, backup);
     case 'create_snapshots':
       return createSnapshots(ctx, backup, snapshots);
-    case 'poll':
-      return poll(ctx, backup, snapshots);
+    case 'await_snapshots':
+      return awaitSnapshots(ctx, backup, snapshots);
     case 'cleanup_failed':
       return cleanUp(ctx, backup, snapshots, phase.reason);
   }
@@ -123,19 +126,41 @@ async function createSnapshots(
     await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, adopted));
   }
 
-  const byNode = new Map<bigint, SnapshotRow[]>();
-  for (const r of snapshots) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r]);
-  const pendingNodes = [...byNode.entries()].filter(([, rs]) => rs.some((r) => r.snapshotId == null));
-  if (pendingNodes.length === 0) return continueAfter(ctx.pollMs);
+  const toCreate = snapshots.filter((r) => r.snapshotId == null);
+  if (toCreate.length === 0) return continueAfter(0);
 
-  const instanceOf = await nodeInstances(
-    ctx.em,
-    pendingNodes.map(([n]) => n),
-  );
+  // Room in the region first: a backup that cannot have it waits in the fair
+  // queue without calling EC2 and without holding this worker slot. It asks for
+  // every snapshot of it that is or will be pending (adopted ones included).
+  const request = {
+    backupId: backup.id,
+    deploymentId: ctx.deployment.id,
+    tenantId: ctx.deployment.tenantId,
+    volumeIds: snapshots.filter((r) => r.state === 'pending').map((r) => r.volumeId),
+  };
+  const { verdict, granted } = await ctx.ledger.reserve(ctx.deployment.region, request);
+  await ctx.wake(granted.map((g) => g.deploymentId));
+  ctx.crashPoint('backup:after-reserve');
+  switch (verdict.kind) {
+    case 'queued':
+      return continueAfter(ctx.waitMs);
+    case 'later':
+      return continueAfter(verdict.waitMs);
+    case 'rebuild':
+      return continueAfter(ctx.pollMs);
+    case 'granted':
+      break;
+  }
+
+  const byNode = new Map<bigint, SnapshotRow[]>();
+  for (const r of toCreate) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r]);
+  // The backup's one attachment check: one DescribeInstances for all its nodes.
+  const instanceOf = await nodeInstances(ctx.em, [...byNode.keys()]);
   const instances = new Map(
     (await ctx.ec2.instanceAttachments([...instanceOf.values()])).map((i) => [i.instanceId, i]),
   );
-  for (const [nodeId, nodeRows] of pendingNodes) {
+  const plans = [];
+  for (const [nodeId, nodeRows] of byNode) {
     const instanceId = instanceOf.get(nodeId);
     const instance = instanceId ? instances.get(instanceId) : undefined;
     if (!instanceId || !instance) {
@@ -156,7 +181,21 @@ async function createSnapshots(
         `Volume(s) ${plan.missing.join(', ')} are no longer attached to instance ${instanceId} of node ${nodeId}; the deployment's recorded volumes are out of date. Re-register the deployment's volumes and try again.`,
       );
     }
-    await ctx.fenced((tx) => markCreateRequested(tx, backup.id, plan.toCreate));
+    plans.push({ nodeId, instanceId, plan });
+  }
+
+  // Intent first (a retry then looks EC2 up by tag), then the hold becomes the
+  // snapshots' own, so it outlives this worker if it dies from here on.
+  await ctx.fenced((tx) =>
+    markCreateRequested(
+      tx,
+      backup.id,
+      toCreate.map((r) => r.volumeId),
+    ),
+  );
+  await ctx.ledger.confirm(ctx.deployment.region, request);
+  ctx.crashPoint('backup:after-confirm');
+  for (const { nodeId, instanceId, plan } of plans) {
     ctx.guard();
     const created = await ctx.ec2.createSnapshots({
       instanceId,
@@ -174,24 +213,20 @@ async function createSnapshots(
     await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, byVolume));
     ctx.crashPoint('backup:after-record-snapshots');
   }
-  return continueAfter(ctx.pollMs);
+  // The region's poller follows the snapshots from here and wakes us when they land.
+  return continueAfter(ctx.waitMs);
 }
 
-async function poll(ctx: OperationContext, backup: Backup, snapshots: SnapshotRow[]): Promise<StepResult> {
-  const open = snapshots
-    .filter((s) => s.state !== 'completed')
-    .flatMap((s) => (s.snapshotId ? [s.snapshotId] : []));
-  // One DescribeSnapshots for all of the backup's unfinished snapshots.
-  const described = new Map((await ctx.ec2.describeSnapshots(open)).map((s) => [s.snapshotId, s]));
-  const { updates, verdict } = evaluateSnapshots(snapshots, described);
-  // The snapshots' new states and the verdict they lead to, in one transaction.
-  await ctx.fenced(async (tx) => {
-    await applySnapshotUpdates(tx, updates);
-    if (verdict.kind === 'failed') await recordFailureReason(tx, backup.id, verdict.reason);
-    if (verdict.kind === 'completed') await completeBackup(tx, backup.id, verdict.sizeBytes);
-  });
-  if (verdict.kind === 'failed') return continueAfter(0);
-  if (verdict.kind === 'pending') return continueAfter(ctx.pollMs);
+/** The poller keeps the rows current; this step only reads what they add up to. */
+async function awaitSnapshots(
+  ctx: OperationContext,
+  backup: Backup,
+  snapshots: SnapshotRow[],
+): Promise<StepResult> {
+  const verdict = snapshotVerdict(snapshots);
+  if (verdict.kind === 'pending') return continueAfter(ctx.waitMs);
+  if (verdict.kind === 'failed') return giveUp(ctx, backup, verdict.reason);
+  await ctx.fenced((tx) => completeBackup(tx, backup.id, verdict.sizeBytes));
   return succeeded();
 }
 
@@ -210,5 +245,8 @@ async function cleanUp(
   const deleted = await deleteBackupSnapshots(ctx.ec2, backup.id, recorded, ctx.guard);
   ctx.log.info({ deleted }, 'deleted the partial snapshots of a failed backup');
   await ctx.fenced((tx) => failBackup(tx, backup.id));
+  // Its room goes back at once (the poller's next tick would also drop it).
+  ctx.crashPoint('backup:before-release');
+  await ctx.wake((await ctx.ledger.release(ctx.deployment.region, backup.id)).map((g) => g.deploymentId));
   return failed(reason);
 }

@@ -14,6 +14,7 @@ import {
 } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
+import type { SnapshotLedger } from '../snapshot-admission/snapshot-ledger.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { DeploymentRef, OperationContext, OperationHandlers, StepResult } from './operation-context.js';
 
@@ -24,6 +25,10 @@ export interface DriveDeps {
   log: Logger;
   leaseMs: number;
   pollMs: number;
+  /** Backstop of a step waiting for a wake-up (see OperationContext.waitMs). */
+  waitMs: number;
+  ledger: SnapshotLedger;
+  wake: (deploymentIds: readonly bigint[]) => Promise<void>;
   /** Identifies this process in lease_owner (each drive adds its own suffix). */
   workerId: string;
   crashPoint: (point: CrashPoint) => void;
@@ -99,6 +104,9 @@ async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Prom
       deployment,
       ec2: deps.ec2.forRegion(deployment.region),
       pollMs: deps.pollMs,
+      waitMs: deps.waitMs,
+      ledger: deps.ledger,
+      wake: deps.wake,
       log,
       fenced: (fn) => fenced(em.fork() as EntityManager, lease, fn),
       guard: () => keeper.assertHeld(),

@@ -3,6 +3,7 @@ import type { Ec2Adapter } from '@backups/shared/ec2';
 import type { Lease, OperationOutcome } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
+import type { SnapshotLedger } from '../snapshot-admission/snapshot-ledger.js';
 
 export interface DeploymentRef {
   id: bigint;
@@ -18,6 +19,15 @@ export interface OperationContext {
   deployment: DeploymentRef;
   ec2: Ec2Adapter;
   pollMs: number;
+  /**
+   * How long a step that waits for a wake-up (capacity granted, snapshots
+   * landed) sleeps before it looks again anyway: a backstop, not the pace.
+   */
+  waitMs: number;
+  /** The fleet's per-region admission ledger for snapshot creation. */
+  ledger: SnapshotLedger;
+  /** Wakes other deployments' waiting operations (those the ledger just granted room). */
+  wake(deploymentIds: readonly bigint[]): Promise<void>;
   log: Logger;
   /** A transaction that writes only if our fence is still current (else FenceLostError). */
   fenced<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T>;
