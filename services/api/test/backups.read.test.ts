@@ -19,6 +19,7 @@ const SEED_FIELDS = [
   'completed_at',
   'expires_at',
   'created_at',
+  'progress',
 ];
 const RFC3339_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
@@ -62,6 +63,7 @@ describe('GET /deployments/{id}/backups and /backups/{backup_id}', () => {
       completed_at: null,
       expires_at: null,
       remarks: null,
+      progress: null,
     });
     expect(f).toMatchObject({
       status: 'failed',
@@ -75,6 +77,8 @@ describe('GET /deployments/{id}/backups and /backups/{backup_id}', () => {
       size_bytes: 53687091200,
       region: 'us-west-1',
       backup_type: 'manual',
+      // Seeded with no stored progress, as a row from before the column: completed is 100 regardless.
+      progress: 100,
     });
     expect(c?.completed_at).toMatch(RFC3339_SECONDS);
 

@@ -59,7 +59,14 @@ describe('OpenAPI document, reference page, health', () => {
     ]);
     expect(create?.required).toEqual(['name']);
     expect(create?.additionalProperties).toBe(false);
-    expect(Object.keys(doc.components.schemas.Backup?.properties ?? {})).toHaveLength(15);
+    const backup = doc.components.schemas.Backup;
+    expect(Object.keys(backup?.properties ?? {})).toHaveLength(16);
+    expect(backup?.properties?.progress).toMatchObject({
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: 100,
+    });
+    expect(backup?.required).toContain('progress');
   });
 
   it('serves the interactive reference page and its assets locally (no CDN)', async () => {

@@ -127,7 +127,7 @@ export async function recordFailureReason(
   return changed > 0;
 }
 
-/** in_progress → completed, with the size of its snapshots. */
+/** in_progress → completed, with the size of its snapshots; its progress is then 100. */
 export async function completeBackup(
   em: EntityManager,
   backupId: bigint,
@@ -136,7 +136,7 @@ export async function completeBackup(
   const changed = await em.nativeUpdate(
     BackupSchema,
     { id: backupId, status: { $in: [...FROM.finish] } },
-    { status: 'completed', completedAt: sql.now(), sizeBytes, updatedAt: sql.now() },
+    { status: 'completed', completedAt: sql.now(), sizeBytes, progress: 100, updatedAt: sql.now() },
   );
   return changed > 0;
 }

@@ -19,6 +19,11 @@ export const BackupSchema = defineEntity({
     /** Why the backup failed, in words a tenant can act on. */
     failureReason: p.text().nullable(),
     sizeBytes: p.bigint('bigint').nullable(),
+    /**
+     * 0–100: its snapshots' EC2 progress weighted by volume size, kept while
+     * they run and 100 once completed; null before any snapshot exists.
+     */
+    progress: p.smallint().nullable(),
     startedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
     expiresAt: p.datetime().nullable(),

@@ -1,5 +1,6 @@
 export * from './backup.entity.js';
 export * from './backup-policy.js';
+export * from './backup-progress-calc.js';
 export * from './backup-reads.js';
 export * from './backup-snapshot.entity.js';
 export * from './backup-statuses.js';

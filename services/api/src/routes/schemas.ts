@@ -104,6 +104,11 @@ export const backupResponse = z
     completed_at: timestamp.nullable(),
     expires_at: timestamp.nullable(),
     created_at: timestamp,
+    progress: z.number().int().min(0).max(100).nullable().openapi({
+      example: 45,
+      description:
+        'How far the snapshots are, 0-100, weighted by volume size; 100 once completed, null before any snapshot has started.',
+    }),
   })
   .openapi('Backup');
 

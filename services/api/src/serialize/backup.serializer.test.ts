@@ -1,6 +1,6 @@
 import { stringifyJson } from '@backups/shared';
 import { describe, expect, it } from 'vitest';
-import { publicRemarks, type ShownBackup, serializeBackup } from './backup.serializer.js';
+import { publicProgress, publicRemarks, type ShownBackup, serializeBackup } from './backup.serializer.js';
 import { rfc3339 } from './timestamp.js';
 
 const base: ShownBackup = {
@@ -20,6 +20,7 @@ const base: ShownBackup = {
   completedAt: new Date('2025-01-15T10:45:00.999Z'),
   expiresAt: new Date('2025-02-14T10:30:00Z'),
   createdAt: new Date('2025-01-15T10:30:00.5Z'),
+  progress: 100,
 };
 
 describe('backup serializer', () => {
@@ -30,7 +31,7 @@ describe('backup serializer', () => {
         '"backup_type":"manual","status":"completed","snapshot_ids":["snap-0abc123def456789a"],' +
         '"volume_ids":["vol-0abc123def456789a"],"size_bytes":53687091200,"region":"us-west-1","remarks":null,' +
         '"started_at":"2025-01-15T10:30:00Z","completed_at":"2025-01-15T10:45:00Z",' +
-        '"expires_at":"2025-02-14T10:30:00Z","created_at":"2025-01-15T10:30:00Z"}',
+        '"expires_at":"2025-02-14T10:30:00Z","created_at":"2025-01-15T10:30:00Z","progress":100}',
     );
   });
 
@@ -42,6 +43,16 @@ describe('backup serializer', () => {
       'Failed: snapshot error | nightly',
     );
     expect(publicRemarks({ status: 'completed', failureReason: null, remarks: 'nightly' })).toBe('nightly');
+  });
+
+  it('shows the stored progress, and 100 for a completed backup whatever is stored', () => {
+    expect(publicProgress({ status: 'pending', progress: null })).toBeNull();
+    expect(publicProgress({ status: 'in_progress', progress: null })).toBeNull();
+    expect(publicProgress({ status: 'in_progress', progress: 37 })).toBe(37);
+    expect(publicProgress({ status: 'completed', progress: null })).toBe(100);
+    expect(publicProgress({ status: 'completed', progress: 99 })).toBe(100);
+    expect(publicProgress({ status: 'failed', progress: 40 })).toBe(40);
+    expect(serializeBackup({ ...base, status: 'in_progress', progress: 12 }).progress).toBe(12);
   });
 
   it('truncates, never rounds, sub-second times', () => {

@@ -20,6 +20,7 @@ export type ShownBackup = Pick<
   | 'completedAt'
   | 'expiresAt'
   | 'createdAt'
+  | 'progress'
 >;
 
 /** A failed backup's remarks say why, then the tenant's own remarks. */
@@ -29,7 +30,20 @@ export function publicRemarks(b: Pick<Backup, 'status' | 'remarks' | 'failureRea
   return b.remarks ? `${reason} | ${b.remarks}` : reason;
 }
 
-/** Exactly the documented backup fields, in the documented order; ids stay bigint so stringifyJson writes them exactly. */
+/**
+ * A completed backup is 100 whatever its column says (rows written before the
+ * column existed were backfilled, but the answer must not depend on it); any
+ * other status shows what was stored, null until its snapshots have started.
+ */
+export function publicProgress(b: Pick<Backup, 'status' | 'progress'>): number | null {
+  return b.status === 'completed' ? 100 : (b.progress ?? null);
+}
+
+/**
+ * Exactly the documented backup fields, in the documented order; ids stay
+ * bigint so stringifyJson writes them exactly. `progress` came later and is
+ * last, so every earlier field keeps its place.
+ */
 export function serializeBackup(b: ShownBackup) {
   return {
     id: b.id,
@@ -47,5 +61,6 @@ export function serializeBackup(b: ShownBackup) {
     completed_at: rfc3339OrNull(b.completedAt ?? null),
     expires_at: rfc3339OrNull(b.expiresAt ?? null),
     created_at: rfc3339(b.createdAt),
+    progress: publicProgress(b),
   };
 }

@@ -4,6 +4,7 @@ import { Migration0002BackupIdempotencyKey } from './0002-backup-idempotency-key
 import { Migration0003CleanupCandidates } from './0003-cleanup-candidates.js';
 import { Migration0004UpgradeStep } from './0004-upgrade-step.js';
 import { Migration0005CascadeWithinDeployment } from './0005-cascade-within-deployment.js';
+import { Migration0006BackupProgress } from './0006-backup-progress.js';
 
 /** Every migration, in order. Listed explicitly so no file globbing is needed at run time. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: '0003-cleanup-candidates', class: Migration0003CleanupCandidates },
   { name: '0004-upgrade-step', class: Migration0004UpgradeStep },
   { name: '0005-cascade-within-deployment', class: Migration0005CascadeWithinDeployment },
+  { name: '0006-backup-progress', class: Migration0006BackupProgress },
 ];
