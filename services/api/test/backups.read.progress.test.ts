@@ -1,14 +1,14 @@
 import {
-  applySnapshotUpdates,
   completeBackup,
   findBackup,
   loadSnapshots,
+  recordPoll,
   recordSnapshotIds,
   startBackup,
   weightedProgress,
 } from '@backups/shared/backups';
 import { describe, expect, it } from 'vitest';
-import { expectStatus, seedBackup, seedTenant, storeBackupProgress, useApi } from './harness.js';
+import { expectStatus, seedBackup, seedTenant, useApi } from './harness.js';
 
 const api = useApi();
 
@@ -44,19 +44,20 @@ describe('a backup shows its progress', () => {
     // EC2 accepted both and reports 30% and 70%; the poller stores their weighted mean.
     const planned = await loadSnapshots(em, backupId);
     await recordSnapshotIds(em, backupId, new Map(planned.map((s, i) => [s.volumeId, `snap-0progress${i}`])));
-    await applySnapshotUpdates(
+    const polled = planned.map((s, i) => ({ ...s, progress: i === 0 ? 30 : 70 }));
+    const progress = weightedProgress(polled);
+    expect(progress).toBe(50);
+    await recordPoll(
       em,
-      planned.map((s, i) => ({
+      polled.map((s) => ({
         id: s.id,
         state: 'pending',
-        progress: i === 0 ? 30 : 70,
+        progress: s.progress,
         sizeBytes: null,
         stateMessage: null,
       })),
+      new Map([[backupId, progress ?? 0]]),
     );
-    const progress = weightedProgress(await loadSnapshots(em, backupId));
-    expect(progress).toBe(50);
-    await storeBackupProgress(em, backupId, progress);
     expect(await shown()).toMatchObject({
       status: 'in_progress',
       progress: 50,

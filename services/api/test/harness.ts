@@ -251,10 +251,6 @@ export async function seedBackup(
  * Stores a backup's progress as the worker's snapshot poller does while its
  * snapshots run (the poller's own write is the backups owner's, not the API's).
  */
-export async function storeBackupProgress(em: EntityManager, backupId: bigint, progress: number | null) {
-  await em.execute('update backups set progress = ? where id = ?', [progress, backupId]);
-}
-
 export async function seedRestore(
   em: EntityManager,
   deploymentId: bigint,

@@ -5,9 +5,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { driveDeployment } from '../src/operations/drive.js';
 import { continueAfter, type OperationHandlers, succeeded } from '../src/operations/operation-context.js';
+import { SnapshotLedger } from '../src/snapshot-admission/snapshot-ledger.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { requestBackup, seedDeployment } from './harness/seed.js';
-import { SnapshotLedger } from '../src/snapshot-admission/snapshot-ledger.js';
 
 const fleet = useTestFleet();
 const log = createLogger({ service: 'test', level: 'silent', pretty: false });

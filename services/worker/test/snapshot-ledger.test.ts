@@ -1,6 +1,10 @@
 import { useTestRedis } from '@backups/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type LedgerLimits, SnapshotLedger, type SnapshotRequest } from '../src/snapshot-admission/snapshot-ledger.js';
+import {
+  type LedgerLimits,
+  SnapshotLedger,
+  type SnapshotRequest,
+} from '../src/snapshot-admission/snapshot-ledger.js';
 import { waitFor } from './harness/wait.js';
 
 // The admission ledger against a real Redis: capacity, fair order, lapsing
@@ -26,7 +30,9 @@ const request = (backup: number, tenant: number, volumes = 2): SnapshotRequest =
 });
 
 /** A ledger made ready as a poller's first tick would: a read, then a sync of what Postgres has in flight. */
-async function readyLedger(limits: Partial<LedgerLimits> = {}): Promise<{ ledger: SnapshotLedger; region: string }> {
+async function readyLedger(
+  limits: Partial<LedgerLimits> = {},
+): Promise<{ ledger: SnapshotLedger; region: string }> {
   const ledger = new SnapshotLedger(redis.connection(), redis.prefix, { ...LIMITS, ...limits });
   const region = newRegion();
   await ledger.sync(region, [], await ledger.readState(region));
@@ -65,7 +71,8 @@ describe('the snapshot admission ledger', () => {
   it("serves tenants in turn, so one tenant's many deployments cannot starve another's one", async () => {
     const { ledger, region } = await readyLedger({ regionCap: 2 });
     expect((await ledger.reserve(region, request(1, 1))).verdict.kind).toBe('granted');
-    for (let b = 2; b <= 6; b++) expect((await ledger.reserve(region, request(b, 1))).verdict.kind).toBe('queued');
+    for (let b = 2; b <= 6; b++)
+      expect((await ledger.reserve(region, request(b, 1))).verdict.kind).toBe('queued');
     expect((await ledger.reserve(region, request(7, 2))).verdict.kind).toBe('queued');
 
     const order: bigint[] = [];
@@ -109,10 +116,18 @@ describe('the snapshot admission ledger', () => {
     await ledger.sync(region, [], read);
     expect((await ledger.status(region)).used).toBe(2);
     // One snapshot landed: the hold shrinks to the other, and the waiter still waits.
-    let sync = await ledger.sync(region, [{ backupId: 1n, deploymentId: 1001n, volumeIds: ['vol-1-1'] }], await ledger.readState(region));
+    let sync = await ledger.sync(
+      region,
+      [{ backupId: 1n, deploymentId: 1001n, volumeIds: ['vol-1-1'] }],
+      await ledger.readState(region),
+    );
     expect(sync).toEqual({ used: 1, granted: [] });
     // Both landed: the room goes to the waiter, named for waking.
-    sync = await ledger.sync(region, [{ backupId: 1n, deploymentId: 1001n, volumeIds: [] }], await ledger.readState(region));
+    sync = await ledger.sync(
+      region,
+      [{ backupId: 1n, deploymentId: 1001n, volumeIds: [] }],
+      await ledger.readState(region),
+    );
     expect(sync).toEqual({ used: 2, granted: [{ backupId: 2n, deploymentId: 1002n }] });
   });
 
@@ -146,7 +161,11 @@ describe('the snapshot admission ledger', () => {
     expect((await ledger.reserve(region, request(2, 1))).verdict).toEqual({ kind: 'rebuild' });
 
     // A sync from a read that began before the loss may have missed a confirm: not ready yet.
-    await ledger.sync(region, [{ backupId: 1n, deploymentId: 1001n, volumeIds: ['vol-1-0', 'vol-1-1'] }], before);
+    await ledger.sync(
+      region,
+      [{ backupId: 1n, deploymentId: 1001n, volumeIds: ['vol-1-0', 'vol-1-1'] }],
+      before,
+    );
     expect((await ledger.reserve(region, request(2, 1))).verdict).toEqual({ kind: 'rebuild' });
 
     // The next tick's read is after the loss: the ledger is whole again, holds included.
@@ -160,7 +179,7 @@ describe('the snapshot admission ledger', () => {
     expect(await ledger.status(region)).toEqual({ used: 4, waiting: 1 });
   });
 
-  it("keeps every key of a region in one Redis Cluster hash slot", async () => {
+  it('keeps every key of a region in one Redis Cluster hash slot', async () => {
     const { ledger, region } = await readyLedger({ regionCap: 1 });
     await ledger.reserve(region, request(1, 1));
     await ledger.reserve(region, request(2, 2));

@@ -43,7 +43,13 @@ export class JobQueues {
       ...def.options,
       ...(delayMs > 0 ? { delay: delayMs } : {}),
       ...(dedupId
-        ? { deduplication: { id: dedupId, keepLastIfActive: true, ...(opts.wake ? { reschedule: true } : {}) } }
+        ? {
+            deduplication: {
+              id: dedupId,
+              keepLastIfActive: true,
+              ...(opts.wake ? { reschedule: true } : {}),
+            },
+          }
         : {}),
     });
   }

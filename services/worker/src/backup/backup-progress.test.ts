@@ -43,7 +43,9 @@ describe('backupPhase', () => {
     expect(
       backupPhase({ status: 'in_progress', failureReason: null }, [row(1, { snapshotId: null })]).kind,
     ).toBe('create_snapshots');
-    expect(backupPhase({ status: 'in_progress', failureReason: null }, [row(1)]).kind).toBe('await_snapshots');
+    expect(backupPhase({ status: 'in_progress', failureReason: null }, [row(1)]).kind).toBe(
+      'await_snapshots',
+    );
     expect(backupPhase({ status: 'completed', failureReason: null }, [])).toMatchObject({
       outcome: 'succeeded',
     });
@@ -81,7 +83,9 @@ describe('snapshotUpdate', () => {
     expect(snapshotUpdate(row(1), info(1, { state: 'completed' })[1])?.sizeBytes).toBe(10n * 1024n ** 3n);
   });
   it("keeps EC2's words for an error, and marks a snapshot EC2 no longer knows", () => {
-    expect(snapshotUpdate(row(1), info(1, { state: 'error', stateMessage: 'disk on fire' })[1])).toMatchObject({
+    expect(
+      snapshotUpdate(row(1), info(1, { state: 'error', stateMessage: 'disk on fire' })[1]),
+    ).toMatchObject({
       state: 'error',
       stateMessage: 'disk on fire',
     });
@@ -100,7 +104,9 @@ describe('snapshotVerdict', () => {
   });
   it('fails with an actionable reason on error', () => {
     const v = snapshotVerdict([row(1, { state: 'error', stateMessage: 'disk on fire' }), row(2)]);
-    expect(v.kind === 'failed' && v.reason).toMatch(/snap-1 of volume vol-1 .*disk on fire.*create a new backup/);
+    expect(v.kind === 'failed' && v.reason).toMatch(
+      /snap-1 of volume vol-1 .*disk on fire.*create a new backup/,
+    );
   });
   it('fails when a snapshot vanished', () => {
     const v = snapshotVerdict([row(1, { state: 'error', stateMessage: VANISHED })]);

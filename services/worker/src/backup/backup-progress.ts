@@ -70,9 +70,16 @@ export function snapshotUpdate(
   row: Pick<SnapshotRow, 'id' | 'volumeSizeGib' | 'state' | 'progress'>,
   info: SnapshotInfo | undefined,
 ): SnapshotUpdate | null {
-  if (!info) return { id: row.id, state: 'error', progress: row.progress, sizeBytes: null, stateMessage: VANISHED };
+  if (!info)
+    return { id: row.id, state: 'error', progress: row.progress, sizeBytes: null, stateMessage: VANISHED };
   if (info.state === 'error')
-    return { id: row.id, state: 'error', progress: info.progress, sizeBytes: null, stateMessage: info.stateMessage };
+    return {
+      id: row.id,
+      state: 'error',
+      progress: info.progress,
+      sizeBytes: null,
+      stateMessage: info.stateMessage,
+    };
   if (info.state === 'completed') {
     const sizeBytes = info.fullSizeBytes ?? BigInt(info.volumeSizeGiB || row.volumeSizeGib) * GIB;
     return { id: row.id, state: 'completed', progress: 100, sizeBytes, stateMessage: null };
@@ -86,9 +93,7 @@ export function snapshotUpdate(
  * for it: completed when all are completed (size = sum of full sizes, else
  * volume sizes), failed as soon as one is in error, else pending.
  */
-export function snapshotVerdict(
-  rows: readonly SnapshotRow[],
-): SnapshotVerdict {
+export function snapshotVerdict(rows: readonly SnapshotRow[]): SnapshotVerdict {
   let size = 0n;
   let allCompleted = true;
   for (const row of rows) {

@@ -28,7 +28,9 @@ export class DeploymentWaker {
     for (const id of unique) flags.set(this.flagKey(id), '1', 'PX', WAKE_TTL_MS);
     await flags.exec();
     await Promise.all(
-      unique.map((deploymentId) => this.queues.enqueue('operation.drive', { deploymentId }, 0, { wake: true })),
+      unique.map((deploymentId) =>
+        this.queues.enqueue('operation.drive', { deploymentId }, 0, { wake: true }),
+      ),
     );
   }
 

@@ -7,7 +7,11 @@ import type { SnapshotLedger } from './snapshot-ledger.js';
  * Snapshot admission and backup progress per region, read at scrape time from
  * the ledger (Redis) and Postgres, so every worker reports the same figures.
  */
-export function registerSnapshotGauges(registry: Registry, ledger: SnapshotLedger, em: () => EntityManager): void {
+export function registerSnapshotGauges(
+  registry: Registry,
+  ledger: SnapshotLedger,
+  em: () => EntityManager,
+): void {
   const held = new Gauge({
     name: 'backups_snapshots_pending',
     help: 'Snapshots the fleet holds as pending in EC2, per region (compare with backups_snapshots_pending_cap)',

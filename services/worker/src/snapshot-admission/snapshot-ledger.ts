@@ -73,7 +73,10 @@ export class SnapshotLedger {
     return `${this.prefix}:{snapshot-ledger:${region}}:poller`;
   }
 
-  async reserve(region: string, req: SnapshotRequest): Promise<{ verdict: ReserveVerdict; granted: Granted[] }> {
+  async reserve(
+    region: string,
+    req: SnapshotRequest,
+  ): Promise<{ verdict: ReserveVerdict; granted: Granted[] }> {
     const l = this.limits;
     const [verdict, waitMs, granted] = (await this.run(
       RESERVE,
@@ -177,7 +180,11 @@ export class SnapshotLedger {
     const commands = this.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>;
     if (typeof commands[name] !== 'function')
       this.redis.defineCommand(name, { numberOfKeys: LEDGER_KEY_NAMES.length, lua: script });
-    return (commands[name] as (...a: (string | number)[]) => Promise<unknown>).call(this.redis, ...keys, ...args);
+    return (commands[name] as (...a: (string | number)[]) => Promise<unknown>).call(
+      this.redis,
+      ...keys,
+      ...args,
+    );
   }
 }
 

@@ -116,8 +116,9 @@ export class SnapshotPollers {
   private async lead(region: string): Promise<boolean> {
     const leaseMs = this.deps.tickMs * 3 + 2_000;
     const held =
-      Number(await this.deps.redis.eval(LEAD, 1, this.deps.ledger.pollerKey(region), this.deps.workerId, leaseMs)) ===
-      1;
+      Number(
+        await this.deps.redis.eval(LEAD, 1, this.deps.ledger.pollerKey(region), this.deps.workerId, leaseMs),
+      ) === 1;
     if (held) this.leading.add(region);
     else this.leading.delete(region);
     return held;
