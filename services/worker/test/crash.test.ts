@@ -1,12 +1,28 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../src/env.js';
+import { SnapshotLedger } from '../src/snapshot-admission/snapshot-ledger.js';
 import { assertConsistent } from './harness/checks.js';
 import { all, row, useTestFleet } from './harness/fleet.js';
 import { spawnWorker, type WorkerProcess, workerEnv } from './harness/processes.js';
-import { requestBackup, requestRestore, type SeededDeployment, seedDeployment } from './harness/seed.js';
+import {
+  REGION,
+  requestBackup,
+  requestRestore,
+  type SeededDeployment,
+  seedDeployment,
+} from './harness/seed.js';
 import { waitFor } from './harness/wait.js';
 
 const fleet = useTestFleet();
+/** Only `status` is read here; the limits do not matter. */
+const LEDGER_LIMITS = {
+  regionCap: 100,
+  perVolumeMax: 5,
+  volumeSpacingMs: 0,
+  grantMs: 1,
+  holdMs: 1,
+  retryMs: 1,
+};
 // Crashers run one after another and each may take over (and die on) the jobs
 // of the ones before, so a job can stall more often here than the production
 // limit allows; past that limit BullMQ drops the signal and only the periodic
@@ -27,11 +43,20 @@ interface Scenario {
   kind: 'backup' | 'restore';
   /** Fault injected before the crasher runs, to reach rollback steps. */
   attachFault?: boolean;
+  /** CreateSnapshots refused for good before the crasher runs: the backup fails and gives its room back. */
+  createFault?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
+  // First: no other backup may be creating snapshots when the fault is armed.
+  { point: 'backup:before-release', kind: 'backup', createFault: true },
+  { point: 'backup:after-reserve', kind: 'backup' },
+  { point: 'backup:after-confirm', kind: 'backup' },
   { point: 'backup:after-create-snapshots', kind: 'backup' },
   { point: 'backup:after-record-snapshots', kind: 'backup' },
+  // The region's poller, mid-tick: after describing, and after recording (before the ledger sync).
+  { point: 'poller:after-describe', kind: 'backup' },
+  { point: 'poller:after-record', kind: 'backup' },
   // First of the restores: the injected attach fault must hit this one, not another restore left half-way.
   { point: 'rollback:after-attach', kind: 'restore', attachFault: true },
   { point: 'restore:after-create-volume', kind: 'restore' },
@@ -66,7 +91,7 @@ describe('a worker SIGKILLed at each step', () => {
       await setup.stop();
 
       // One crasher process per step, each given a fresh operation that must pass that step.
-      const expected = new Map<string, string>();
+      const expected = new Map<string, { outcome: string; takenOver: boolean }>();
       for (const s of SCENARIOS) {
         const d = deps.get(s.point);
         if (!d) throw new Error('unreachable');
@@ -77,14 +102,25 @@ describe('a worker SIGKILLed at each step', () => {
             count: 1,
             message: 'injected attach failure',
           });
+        if (s.createFault)
+          await fleet.emu.control.injectFault({
+            action: 'CreateSnapshots',
+            code: 'InvalidParameterValue',
+            count: 1,
+            message: 'injected create failure',
+          });
         if (s.kind === 'backup') {
-          expected.set(
-            (await requestBackup(em, fleet.queues, d.deploymentId)).opId.toString(),
-            'backup completed',
-          );
+          expected.set((await requestBackup(em, fleet.queues, d.deploymentId)).opId.toString(), {
+            outcome: s.createFault ? 'backup failed' : 'backup completed',
+            // A poller crasher may die polling an earlier scenario's snapshots before it takes its own operation.
+            takenOver: !s.point.startsWith('poller:'),
+          });
         } else {
           const { opId } = await requestRestore(em, fleet.queues, d.deploymentId, d.backupId ?? 0n);
-          expected.set(opId.toString(), s.attachFault ? 'restore rolled_back' : 'restore completed');
+          expected.set(opId.toString(), {
+            outcome: s.attachFault ? 'restore rolled_back' : 'restore completed',
+            takenOver: true,
+          });
         }
         const crasher = spawnWorker(workerEnv(fleet.env, { ...CRASH_ENV, WORKER_CRASH_AT: s.point }));
         spawned.push(crasher);
@@ -133,9 +169,9 @@ describe('a worker SIGKILLed at each step', () => {
       );
       for (const [opId, want] of expected) {
         const got = outcomes.find((o) => o.id === opId);
-        expect(got?.outcome, `operation ${opId}`).toBe(want);
+        expect(got?.outcome, `operation ${opId}`).toBe(want.outcome);
         // Taken over at least once: the crasher's lease, then the survivor's.
-        expect(got?.attempts ?? 0).toBeGreaterThan(1);
+        if (want.takenOver) expect(got?.attempts ?? 0).toBeGreaterThan(1);
       }
       expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
       // Each backup has exactly one snapshot per volume: the tag lookup prevented duplicates.
@@ -144,6 +180,14 @@ describe('a worker SIGKILLed at each step', () => {
         `select count(*)::int as n from backup_snapshots group by backup_id`,
       );
       for (const p of perBackup) expect(p.n).toBe(4);
+      // No room is left held in the region: every hold was released, or dropped by a poller tick.
+      const ledger = new SnapshotLedger(fleet.redis.connection(), fleet.redis.prefix, LEDGER_LIMITS);
+      await waitFor(
+        'the ledger holds nothing',
+        async () => (await ledger.status(REGION)).used === 0,
+        HANG_MS,
+        200,
+      );
     },
     5 * HANG_MS,
   );

@@ -72,9 +72,9 @@ function runPhase(
 ): Promise<StepResult> {
   switch (phase.kind) {
     case 'finished':
-      return Promise.resolve(
-        phase.outcome === 'succeeded' ? succeeded() : failed(phase.error ?? 'backup failed'),
-      );
+      if (phase.outcome === 'succeeded') return Promise.resolve(succeeded());
+      // A worker that died between failing the backup and giving its room back.
+      return releaseRoom(ctx, backup).then(() => failed(phase.error ?? 'backup failed'));
     case 'start':
       return start(ctx, backup);
     case 'create_snapshots':
@@ -245,8 +245,13 @@ async function cleanUp(
   const deleted = await deleteBackupSnapshots(ctx.ec2, backup.id, recorded, ctx.guard);
   ctx.log.info({ deleted }, 'deleted the partial snapshots of a failed backup');
   await ctx.fenced((tx) => failBackup(tx, backup.id));
-  // Its room goes back at once (the poller's next tick would also drop it).
   ctx.crashPoint('backup:before-release');
-  await ctx.wake((await ctx.ledger.release(ctx.deployment.region, backup.id)).map((g) => g.deploymentId));
+  await releaseRoom(ctx, backup);
   return failed(reason);
+}
+
+/** A failed backup's room in the region goes back at once, to the next waiters. */
+async function releaseRoom(ctx: OperationContext, backup: Backup): Promise<void> {
+  const granted = await ctx.ledger.release(ctx.deployment.region, backup.id);
+  await ctx.wake(granted.map((g) => g.deploymentId));
 }

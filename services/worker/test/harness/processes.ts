@@ -42,6 +42,8 @@ export function workerEnv(fleet: FleetEnv, extra: Record<string, string> = {}): 
     EC2_MUTATING_BURST: '1000',
     EC2_DESCRIBE_RATE_PER_SEC: '1000',
     EC2_DESCRIBE_BURST: '1000',
+    // EBS's 15 s between snapshots of a volume, at the emulator's time scale (0.0005).
+    SNAPSHOT_VOLUME_SPACING_MS: '8',
     SHUTDOWN_TIMEOUT_MS: '5000',
     // Several workers run side by side: each takes a free port for its ops endpoints.
     METRICS_PORT: '0',
