@@ -68,11 +68,13 @@ for (let i = 1; i <= config.WORKERS; i++) {
   fleet.start({
     name: `worker-${i}`,
     entry: 'services/worker/src/main.ts',
-    // Poll EC2 every 2 s (not 15 s) so the demo shows progress as it happens.
+    // Poll EC2 every 2 s (not 15 s) so the demo shows progress as it happens, and
+    // space snapshots of a volume by EBS's 15 s on the emulator's clock.
     env: {
       ...common,
       METRICS_PORT: String(config.WORKER_METRICS_BASE_PORT + i - 1),
       POLL_INTERVAL_MS: '2000',
+      SNAPSHOT_VOLUME_SPACING_MS: String(Math.round(15_000 * config.EC2_TIME_SCALE)),
     },
   });
 }
