@@ -89,6 +89,8 @@ export function useSchedulerFleet(): SchedulerFleet {
             // Its start-up line is what says it is ready.
             LOG_LEVEL: 'info',
             POLL_INTERVAL_MS: '20',
+            // EBS's 15 s between snapshots of a volume, at the emulator's tiny time scale.
+            SNAPSHOT_VOLUME_SPACING_MS: '10',
             EC2_MUTATING_RATE_PER_SEC: '1000',
             EC2_MUTATING_BURST: '1000',
             METRICS_PORT: '0',
