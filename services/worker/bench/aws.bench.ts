@@ -7,7 +7,7 @@
 // Run: pnpm -w run build, then pnpm --filter @backups/worker bench:aws
 //   BENCH_DEPLOYMENTS (1000), WORKER_CONCURRENCY (32): the load;
 //   BENCH_TIME_SCALE (0.1): the emulator's clock; the fleet's rates and spacing follow it;
-//   BENCH_POLL_MS (1000): the workers' POLL_INTERVAL_MS;
+//   BENCH_POLL_MS (750): the workers' POLL_INTERVAL_MS;
 //   BENCH_REQUESTS_IN_FLIGHT (32): POSTs to the API at once;
 //   BENCH_WORKER_ENTRY, BENCH_API_ENTRY (dist/main.js; `src`: through tsx).
 
@@ -30,7 +30,7 @@ import { assertRunning, procRss, startWorkers, stopWorkers } from './worker-flee
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1000);
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 32);
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.1);
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 1000);
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 750);
 const IN_FLIGHT = Number(process.env.BENCH_REQUESTS_IN_FLIGHT ?? 32);
 const SETTLED = ['completed', 'failed'] as const;
 const STALL_MS = 10 * 60_000;

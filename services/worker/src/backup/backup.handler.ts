@@ -143,7 +143,9 @@ async function createSnapshots(
   ctx.crashPoint('backup:after-reserve');
   switch (verdict.kind) {
     case 'queued':
-      return continueAfter(ctx.waitMs);
+      // A grant wakes it; looking again sooner would only churn through the queue's
+      // hundreds of waiters (a lost grant lapses and passes to the next one anyway).
+      return continueAfter(Math.min(ctx.waitMs * 4, 5 * 60_000));
     case 'later':
       return continueAfter(verdict.waitMs);
     case 'rebuild':

@@ -78,9 +78,14 @@ export class SnapshotPollers {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      const started = Date.now();
       this.running = this.tick().finally(() => {
         this.running = undefined;
-        this.schedule(this.deps.tickMs);
+        // A fixed rate, not a fixed pause: the time a tick takes is not added to how
+        // late the next one notices a snapshot that landed (and frees its room). A
+        // slow tick still leaves a quarter tick of rest, so it never spins.
+        const { tickMs } = this.deps;
+        this.schedule(Math.max(tickMs / 4, tickMs - (Date.now() - started)));
       });
     }, delayMs);
     this.timer.unref();
