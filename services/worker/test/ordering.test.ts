@@ -12,6 +12,9 @@ afterAll(async () => {
 });
 
 const DEPLOYMENTS = 50;
+// Only a hang should exceed this: alone the 200 operations take ~40 s, but beside
+// another file's workers on two busy cores they have taken more than twice that.
+const HANG_MS = 240_000;
 
 describe('per-deployment serialisation across two worker processes', () => {
   it('runs 4 operations on each of 50 deployments one at a time, in request order', async () => {
@@ -39,7 +42,7 @@ describe('per-deployment serialisation across two worker processes', () => {
         );
         return r?.n === 0;
       },
-      120_000,
+      HANG_MS,
       250,
     );
     const ops = await all<{
@@ -76,5 +79,5 @@ describe('per-deployment serialisation across two worker processes', () => {
     const exits = await Promise.all(workers.map((w) => w.stop()));
     expect(exits.map((e) => e.code)).toEqual([0, 0]);
     expect(Date.now() - started).toBeLessThan(10_000);
-  });
+  }, HANG_MS + 60_000);
 });
