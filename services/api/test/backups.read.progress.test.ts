@@ -44,7 +44,8 @@ describe('a backup shows its progress', () => {
     // EC2 accepted both and reports 30% and 70%; the poller stores their weighted mean.
     const planned = await loadSnapshots(em, backupId);
     await recordSnapshotIds(em, backupId, new Map(planned.map((s, i) => [s.volumeId, `snap-0progress${i}`])));
-    const polled = planned.map((s, i) => ({ ...s, progress: i === 0 ? 30 : 70 }));
+    const recorded = await loadSnapshots(em, backupId);
+    const polled = recorded.map((s, i) => ({ ...s, progress: i === 0 ? 30 : 70 }));
     const progress = weightedProgress(polled);
     expect(progress).toBe(50);
     await recordPoll(
