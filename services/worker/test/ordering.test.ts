@@ -44,7 +44,23 @@ describe('per-deployment serialisation across two worker processes', () => {
       },
       HANG_MS,
       250,
-    );
+    ).catch(async (err) => {
+      // What is stuck, and where: the operations, their backups' snapshots, the workers' last words.
+      console.log(
+        JSON.stringify(
+          await all(
+            em,
+            `select o.id, o.kind, o.status, o.attempts, o.lease_expires_at, b.status as bs, b.failure_reason,
+                    (select json_agg(json_build_object('state', s.state, 'id', s.snapshot_id, 'msg', s.state_message))
+                       from backup_snapshots s where s.backup_id = o.backup_id) as snapshots
+               from operations o left join backups b on b.id = o.backup_id
+              where o.status in ('queued', 'running') order by o.id limit 10`,
+          ),
+        ),
+      );
+      for (const w of workers) console.log(w.output().slice(-3000));
+      throw err;
+    });
     const ops = await all<{
       id: string;
       deployment_id: string;
