@@ -1,4 +1,4 @@
-import { LockMode, raw, sql } from '@mikro-orm/core';
+import { LockMode, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, type WriteGuard } from '../db/in-transaction.js';
 import { OperationSchema } from './operation.entity.js';
@@ -232,21 +232,37 @@ export async function releaseLease(em: EntityManager, lease: Lease): Promise<voi
 /**
  * Closes the operation (running → succeeded or failed); the next one of the
  * deployment becomes the head. Returns how long it ran (first start to end, in
- * seconds, both on Postgres's clock), or null when the lease was no longer ours
- * and nothing was written.
+ * seconds, both on Postgres's clock) and whether the deployment has another
+ * unfinished operation, or null when the lease was no longer ours and nothing
+ * was written.
  */
 export async function finishOperation(
   em: EntityManager,
   lease: Lease,
   outcome: OperationOutcome,
   error: string | null,
-): Promise<number | null> {
-  const closed = await em
-    .createQueryBuilder(OperationSchema)
-    .update({ status: outcome, error, finishedAt: sql.now(), leaseOwner: null, leaseExpiresAt: null })
-    .where(heldBy(lease))
-    .returning(['startedAt', 'finishedAt'])
-    .execute<{ startedAt: Date | null; finishedAt: Date } | undefined>('get');
-  if (!closed) return null;
-  return (closed.finishedAt.getTime() - (closed.startedAt ?? closed.finishedAt).getTime()) / 1000;
+): Promise<{ seconds: number; more: boolean } | null> {
+  // Raw SQL: a sub-select in `returning`, so the caller need not ask in another
+  // round trip whether there is a next operation. It reads the statement's
+  // snapshot, where this operation is still running, hence `id <> o.id`. An
+  // operation queued after that snapshot is signalled after its commit, and
+  // that signal is kept to run after this job (the drive jobs' deduplication
+  // keeps the last signal sent while one is active).
+  const [closed] = await em.execute<{ seconds: number; more: boolean }[]>(
+    `update operations o
+        set status = ?, error = ?, finished_at = now(), lease_owner = null, lease_expires_at = null
+      where o.id = ? and o.fence = ? and o.status in (?)
+     returning extract(epoch from o.finished_at - coalesce(o.started_at, o.finished_at))::float8 as seconds,
+               exists (select 1 from operations n
+                        where n.deployment_id = o.deployment_id and n.status in (?) and n.id <> o.id) as more`,
+    [
+      outcome,
+      error,
+      lease.opId,
+      lease.fence,
+      [...LEASED_OPERATION_STATUSES],
+      [...UNFINISHED_OPERATION_STATUSES],
+    ],
+  );
+  return closed ? { seconds: Number(closed.seconds), more: closed.more } : null;
 }

@@ -77,7 +77,7 @@ export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Pr
         if (!acquired.deployment) throw new Error(`deployment ${deploymentId} not found`);
         const deployment = { id: deploymentId, ...acquired.deployment };
         const result = await runLeased(deps, em, acquired.lease, deployment);
-        if (result === 'lost') return { kind: 'idle' };
+        if (result === 'lost' || result === 'idle') return { kind: 'idle' };
         if (result.kind === 'continue') return { kind: 'later', delayMs: result.afterMs };
         // done: loop on to the next operation of the deployment
         break;
@@ -92,7 +92,7 @@ async function runLeased(
   em: EntityManager,
   lease: Lease,
   deployment: DeploymentRef,
-): Promise<StepResult | 'lost'> {
+): Promise<StepResult | 'lost' | 'idle'> {
   const log = deps.log.child({
     deploymentId: lease.deploymentId.toString(),
     opId: lease.opId.toString(),
@@ -131,16 +131,16 @@ async function runLeased(
       }
       if (result.kind === 'done') {
         await keeper.stop();
-        const seconds = await finishOperation(
-          em.fork() as EntityManager,
-          lease,
-          result.outcome,
-          result.error,
-        );
-        if (seconds === null) return 'lost';
+        const closed = await finishOperation(em.fork() as EntityManager, lease, result.outcome, result.error);
+        if (closed === null) return 'lost';
         handedBack = true;
-        deps.onFinished?.(lease.kind, result.outcome, seconds);
-        log.info({ outcome: result.outcome, error: result.error, seconds }, 'operation finished');
+        deps.onFinished?.(lease.kind, result.outcome, closed.seconds);
+        log.info(
+          { outcome: result.outcome, error: result.error, seconds: closed.seconds },
+          'operation finished',
+        );
+        // Nothing queued behind it: no need to ask acquireHead to find nothing.
+        if (!closed.more) return 'idle';
         return result;
       }
       if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {
