@@ -1,6 +1,7 @@
 import { createLogger } from '@backups/shared';
+import { findBackup, startBackup } from '@backups/shared/backups';
 import { Ec2Regions } from '@backups/shared/ec2';
-import { acquireHead, FenceLostError, fenced } from '@backups/shared/operations';
+import { acquireHead, FenceLostError, fenced, fencedWrite, type Lease } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { driveDeployment } from '../src/operations/drive.js';
@@ -83,6 +84,24 @@ describe('leases and fences', () => {
     await expect(fenced(fleet.em() as EntityManager, taken.lease, async () => 'written')).resolves.toBe(
       'written',
     );
+
+    // The same fence inside a single write statement: the old holder's start writes
+    // nothing and stops; the new holder's starts the backup; a repeat is refused by
+    // the backup's own guard, which is no lost fence.
+    const backup = await findBackup(em, taken.lease.backupId ?? 0n);
+    if (!backup) throw new Error('expected the backup');
+    const start = (lease: Lease) =>
+      fencedWrite(
+        fleet.em() as EntityManager,
+        lease,
+        (guard) => startBackup(fleet.em() as EntityManager, backup, guard),
+        (r) => r.started,
+      );
+    await expect(start(first.lease)).rejects.toBeInstanceOf(FenceLostError);
+    expect((await findBackup(em, backup.id))?.status).toBe('pending');
+    await expect(start(taken.lease)).resolves.toEqual({ started: true, planned: 1 });
+    await expect(start(taken.lease)).resolves.toEqual({ started: false, planned: 1 });
+    expect((await findBackup(em, backup.id))?.status).toBe('in_progress');
   });
 
   it('never starts an operation kind without a handler, and keeps the order behind it', async () => {

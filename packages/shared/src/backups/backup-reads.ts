@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BackupType } from '../domain/enums.js';
 import { ACTIVE_RESTORE_STATUSES } from '../restores/restore-statuses.js';
 import { type Backup, BackupSchema } from './backup.entity.js';
-import { BackupSnapshotSchema } from './backup-snapshot.entity.js';
+import { type BackupSnapshot, BackupSnapshotSchema } from './backup-snapshot.entity.js';
 import {
   type BackupStatus,
   LIMITED_BACKUP_STATUSES,
@@ -150,4 +150,99 @@ export async function countBackupsByTypeAndStatus(
     .groupBy(['backupType', 'status'])
     .execute<{ backupType: BackupType; status: BackupStatus; n: number }[]>('all');
   return rows.map((r) => ({ backupType: r.backupType, status: r.status, count: Number(r.n) }));
+}
+
+/** The fields of a snapshot row that follow its snapshot through EC2. */
+export type PlannedSnapshot = Pick<
+  BackupSnapshot,
+  | 'id'
+  | 'nodeId'
+  | 'volumeId'
+  | 'deviceName'
+  | 'volumeSizeGib'
+  | 'snapshotId'
+  | 'state'
+  | 'progress'
+  | 'sizeBytes'
+  | 'stateMessage'
+>;
+
+/** A backup as one step of its operation reads it: the row's state and its snapshot plan. */
+export interface BackupWithPlan {
+  backup: Pick<Backup, 'id' | 'deploymentId' | 'nodeId' | 'status' | 'failureReason'>;
+  /** In plan order, each with its node's EC2 instance (null if the node is gone). */
+  snapshots: Array<PlannedSnapshot & { instanceId: string | null }>;
+}
+
+/**
+ * The backup, its snapshot rows and their nodes' instances in one round trip
+ * (the worker reads this at every step of every backup). Raw SQL: two outer
+ * joins read without hydrating entities, which is most of what em.find costs
+ * here; bigints come back as text.
+ */
+export async function findBackupWithPlan(
+  em: EntityManager,
+  backupId: bigint,
+): Promise<BackupWithPlan | null> {
+  const rows = await em.execute<PlanRow[]>(
+    `select b.id::text as id, b.deployment_id::text as deployment_id, b.node_id::text as node_id, b.status,
+            b.failure_reason, s.id::text as s_id, s.node_id::text as s_node_id, s.volume_id, s.device_name,
+            s.volume_size_gib, s.snapshot_id, s.state, s.progress, s.size_bytes::text as size_bytes,
+            s.state_message, n.instance_id
+       from backups b
+       left join backup_snapshots s on s.backup_id = b.id
+       left join nodes n on n.id = s.node_id
+      where b.id = ?
+      order by s.id`,
+    [backupId],
+  );
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    backup: {
+      id: BigInt(first.id),
+      deploymentId: BigInt(first.deployment_id),
+      nodeId: first.node_id === null ? null : BigInt(first.node_id),
+      status: first.status,
+      failureReason: first.failure_reason,
+    },
+    snapshots: rows.flatMap((r) =>
+      r.s_id === null || r.s_node_id === null || r.volume_id === null || r.device_name === null
+        ? []
+        : [
+            {
+              id: BigInt(r.s_id),
+              nodeId: BigInt(r.s_node_id),
+              volumeId: r.volume_id,
+              deviceName: r.device_name,
+              volumeSizeGib: Number(r.volume_size_gib),
+              snapshotId: r.snapshot_id,
+              state: r.state ?? 'pending',
+              progress: Number(r.progress),
+              sizeBytes: r.size_bytes === null ? null : BigInt(r.size_bytes),
+              stateMessage: r.state_message,
+              instanceId: r.instance_id,
+            },
+          ],
+    ),
+  };
+}
+
+interface PlanRow {
+  id: string;
+  deployment_id: string;
+  node_id: string | null;
+  status: BackupStatus;
+  failure_reason: string | null;
+  s_id: string | null;
+  s_node_id: string | null;
+  volume_id: string | null;
+  device_name: string | null;
+  volume_size_gib: number | null;
+  snapshot_id: string | null;
+  state: BackupSnapshot['state'] | null;
+  progress: number | null;
+  size_bytes: string | null;
+  state_message: string | null;
+  instance_id: string | null;
 }

@@ -1,11 +1,11 @@
 import { sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction } from '../db/in-transaction.js';
+import { guardCondition, inTransaction, NO_GUARD, type WriteGuard } from '../db/in-transaction.js';
 import type { BackupType } from '../domain/enums.js';
 import { type Backup, BackupSchema } from './backup.entity.js';
 import { notReadByActiveRestore } from './backup-reads.js';
 import { DELETABLE_BACKUP_STATUSES, EXPIRABLE_BACKUP_STATUSES } from './backup-statuses.js';
-import { markSnapshotsDeleted, planSnapshots } from './snapshot-transitions.js';
+import { markSnapshotsDeleted } from './snapshot-transitions.js';
 
 // Every change of a backup row. Each transition changes the row only from the
 // statuses it may leave and says whether it did; the worker runs the ones its
@@ -103,14 +103,48 @@ export async function markBackupStarted(em: EntityManager, backupId: bigint): Pr
   return changed > 0;
 }
 
-/** pending → in_progress, and the snapshot plan (repeatable); returns whether it started and the planned count. */
+/**
+ * pending → in_progress, and the snapshot plan (repeatable); returns whether it
+ * started and the planned count. One statement, so the two are atomic without a
+ * transaction and cost one round trip; `guard` (the worker's fence) gates both.
+ */
 export async function startBackup(
   em: EntityManager,
   backup: Pick<Backup, 'id' | 'deploymentId' | 'nodeId'>,
+  guard: WriteGuard = NO_GUARD,
 ): Promise<{ started: boolean; planned: number }> {
-  const started = await markBackupStarted(em, backup.id);
-  const planned = await planSnapshots(em, backup);
-  return { started, planned };
+  // Raw SQL: an update, an insert … select and a count in one statement (data-
+  // modifying CTEs), which MikroORM cannot write. The count reads the statement's
+  // snapshot, which does not see `plan`'s rows, hence the sum.
+  const [row] = await em.execute<{ started: number; planned: number }[]>(
+    `with started as (
+       update backups set status = 'in_progress', started_at = now(), updated_at = now()
+        where id = ? and status in (?) and ${guard.sql}
+       returning id
+     ), plan as (
+       insert into backup_snapshots
+         (backup_id, node_id, volume_id, device_name, volume_size_gib, volume_type, iops, throughput, encrypted, kms_key_id)
+       select ?, v.node_id, v.volume_id, v.device_name, v.size_gib, v.volume_type, v.iops, v.throughput, v.encrypted, v.kms_key_id
+         from volumes v join nodes n on n.id = v.node_id
+        where n.deployment_id = ? and (?::bigint is null or n.id = ?::bigint) and ${guard.sql}
+       on conflict (backup_id, volume_id) do nothing
+       returning 1
+     )
+     select (select count(*) from started)::int as started,
+            ((select count(*) from plan) + (select count(*) from backup_snapshots where backup_id = ?))::int as planned`,
+    [
+      backup.id,
+      [...FROM.start],
+      ...guard.params,
+      backup.id,
+      backup.deploymentId,
+      backup.nodeId ?? null,
+      backup.nodeId ?? null,
+      ...guard.params,
+      backup.id,
+    ],
+  );
+  return { started: (row?.started ?? 0) > 0, planned: row?.planned ?? 0 };
 }
 
 /** Why an in-progress backup is failing; the worker then cleans up and fails it. */
@@ -132,13 +166,15 @@ export async function completeBackup(
   em: EntityManager,
   backupId: bigint,
   sizeBytes: bigint,
+  guard?: WriteGuard,
 ): Promise<boolean> {
-  const changed = await em.nativeUpdate(
-    BackupSchema,
-    { id: backupId, status: { $in: [...FROM.finish] } },
-    { status: 'completed', completedAt: sql.now(), sizeBytes, progress: 100, updatedAt: sql.now() },
-  );
-  return changed > 0;
+  const qb = em
+    .createQueryBuilder(BackupSchema)
+    .update({ status: 'completed', completedAt: sql.now(), sizeBytes, progress: 100, updatedAt: sql.now() })
+    .where({ id: backupId, status: { $in: [...FROM.finish] } });
+  if (guard) qb.andWhere(guardCondition(guard));
+  const { affectedRows } = await qb.execute('run');
+  return affectedRows > 0;
 }
 
 /** in_progress → failed, once its partial snapshots are deleted from EC2. */

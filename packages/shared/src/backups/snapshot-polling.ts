@@ -2,6 +2,7 @@ import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction } from '../db/in-transaction.js';
 import { BackupSchema } from './backup.entity.js';
+import type { PlannedSnapshot } from './backup-reads.js';
 import { type BackupSnapshot, BackupSnapshotSchema } from './backup-snapshot.entity.js';
 import { CREATE_REQUESTED } from './snapshot-transitions.js';
 
@@ -10,19 +11,8 @@ import { CREATE_REQUESTED } from './snapshot-transitions.js';
 // these in EC2, and the admission ledger in Redis is rebuilt from them.
 
 /** A snapshot row still in flight, with the deployment to wake when it lands. */
-export type InFlightSnapshot = Pick<
-  BackupSnapshot,
-  | 'id'
-  | 'backupId'
-  | 'nodeId'
-  | 'volumeId'
-  | 'deviceName'
-  | 'volumeSizeGib'
-  | 'snapshotId'
-  | 'state'
-  | 'progress'
-  | 'updatedAt'
-> & { deploymentId: bigint };
+export type InFlightSnapshot = Omit<PlannedSnapshot, 'sizeBytes' | 'stateMessage'> &
+  Pick<BackupSnapshot, 'backupId' | 'updatedAt'> & { deploymentId: bigint };
 
 /** Regions with backups in progress: each needs a poller (and its ledger rebuilt, if lost). */
 export async function regionsWithBackupsInProgress(em: EntityManager): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { TransactionPropagation } from '@mikro-orm/core';
+import { raw, TransactionPropagation } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -12,3 +12,20 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export function inTransaction<T>(em: EntityManager, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
   return em.transactional((tx) => fn(tx as EntityManager), { propagation: TransactionPropagation.REQUIRED });
 }
+
+/**
+ * A condition a caller adds to one write statement of an owner (the worker: its
+ * fence). It is checked inside that statement, so a write that needs nothing
+ * else in its transaction needs no transaction: one round trip instead of
+ * BEGIN, check, write, COMMIT. Owners put it in their where clause as it is.
+ */
+export interface WriteGuard {
+  sql: string;
+  params: readonly unknown[];
+}
+
+/** The guard as a QueryBuilder condition. */
+export const guardCondition = (guard: WriteGuard) => raw(guard.sql, [...guard.params]);
+
+/** No condition: the write holds on its own. */
+export const NO_GUARD: WriteGuard = { sql: 'true', params: [] };

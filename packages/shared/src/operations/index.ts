@@ -1,3 +1,4 @@
+export type { WriteGuard } from '../db/in-transaction.js';
 export * from './enqueue.js';
 export * from './lease.js';
 export * from './operation.entity.js';

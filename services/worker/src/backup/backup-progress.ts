@@ -1,4 +1,4 @@
-import type { BackupSnapshot, BackupStatus, SnapshotUpdate } from '@backups/shared/backups';
+import type { BackupStatus, PlannedSnapshot, SnapshotUpdate } from '@backups/shared/backups';
 import type { SnapshotInfo } from '@backups/shared/ec2';
 
 // The backup state machine without I/O: which phase comes next, what a
@@ -6,19 +6,7 @@ import type { SnapshotInfo } from '@backups/shared/ec2';
 // mean for the backup.
 
 /** The fields of a snapshot row the state machine reads. */
-export type SnapshotRow = Pick<
-  BackupSnapshot,
-  | 'id'
-  | 'nodeId'
-  | 'volumeId'
-  | 'deviceName'
-  | 'volumeSizeGib'
-  | 'snapshotId'
-  | 'state'
-  | 'progress'
-  | 'sizeBytes'
-  | 'stateMessage'
->;
+export type SnapshotRow = PlannedSnapshot;
 
 export type BackupPhase =
   | { kind: 'start' }

@@ -1,10 +1,9 @@
 import {
-  type Backup,
+  type BackupWithPlan,
+  CREATE_REQUESTED,
   completeBackup,
-  createWasRequested,
   failBackup,
-  findBackup,
-  loadSnapshots,
+  findBackupWithPlan,
   markCreateRequested,
   recordFailureReason,
   recordSnapshotIds,
@@ -26,14 +25,10 @@ import {
   type StepResult,
   succeeded,
 } from '../operations/operation-context.js';
-import {
-  type BackupPhase,
-  backupPhase,
-  type SnapshotRow,
-  snapshotExclusions,
-  snapshotVerdict,
-} from './backup-progress.js';
-import { nodeInstances } from './node-instances.js';
+import { type BackupPhase, backupPhase, snapshotExclusions, snapshotVerdict } from './backup-progress.js';
+
+type Backup = BackupWithPlan['backup'];
+type PlanRow = BackupWithPlan['snapshots'][number];
 
 /**
  * One step of a backup operation: start; get room for its snapshots from the
@@ -43,9 +38,9 @@ import { nodeInstances } from './node-instances.js';
 export async function backupStep(ctx: OperationContext): Promise<StepResult> {
   const backupId = ctx.lease.backupId;
   if (backupId === null) return failed('backup operation without a backup');
-  const backup = await findBackup(ctx.em, backupId);
-  if (!backup) return failed(`backup ${backupId} no longer exists`);
-  const snapshots = await loadSnapshots(ctx.em, backupId);
+  const found = await findBackupWithPlan(ctx.em, backupId);
+  if (!found) return failed(`backup ${backupId} no longer exists`);
+  const { backup, snapshots } = found;
   const phase = backupPhase(backup, snapshots);
   try {
     return await runPhase(ctx, backup, snapshots, phase);
@@ -67,7 +62,7 @@ export async function backupStep(ctx: OperationContext): Promise<StepResult> {
 function runPhase(
   ctx: OperationContext,
   backup: Backup,
-  snapshots: SnapshotRow[],
+  snapshots: PlanRow[],
   phase: BackupPhase,
 ): Promise<StepResult> {
   switch (phase.kind) {
@@ -87,7 +82,10 @@ function runPhase(
 }
 
 async function start(ctx: OperationContext, backup: Backup): Promise<StepResult> {
-  const { planned } = await ctx.fenced((tx) => startBackup(tx, backup));
+  const { planned } = await ctx.fencedWrite(
+    (guard) => startBackup(ctx.em, backup, guard),
+    (r) => r.started,
+  );
   if (planned === 0) {
     await ctx.fenced((tx) =>
       recordFailureReason(
@@ -103,13 +101,13 @@ async function start(ctx: OperationContext, backup: Backup): Promise<StepResult>
 async function createSnapshots(
   ctx: OperationContext,
   backup: Backup,
-  snapshots: SnapshotRow[],
+  snapshots: PlanRow[],
 ): Promise<StepResult> {
   // Adopt what an earlier attempt created but could not record: CreateSnapshots
   // has no idempotency token, so the tag is how a retry avoids a duplicate. The
   // intent is written before each CreateSnapshots, so the lookup (an EC2 call)
-  // is only needed when an earlier attempt got that far.
-  const existing = (await createWasRequested(ctx.em, backup.id))
+  // is only needed when an earlier attempt got that far (the rows just read say).
+  const existing = snapshots.some((r) => r.stateMessage === CREATE_REQUESTED)
     ? await ctx.ec2.findSnapshotsByTag(TAG_BACKUP, backup.id.toString())
     : [];
   const adopted = new Map<string, string>();
@@ -123,7 +121,10 @@ async function createSnapshots(
   }
   if (adopted.size > 0) {
     ctx.log.info({ adopted: Object.fromEntries(adopted) }, 'adopted snapshots created by an earlier attempt');
-    await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, adopted));
+    await ctx.fencedWrite(
+      (guard) => recordSnapshotIds(ctx.em, backup.id, adopted, guard),
+      (n) => n > 0,
+    );
   }
 
   const toCreate = snapshots.filter((r) => r.snapshotId == null);
@@ -154,10 +155,13 @@ async function createSnapshots(
       break;
   }
 
-  const byNode = new Map<bigint, SnapshotRow[]>();
+  const byNode = new Map<bigint, PlanRow[]>();
   for (const r of toCreate) byNode.set(r.nodeId, [...(byNode.get(r.nodeId) ?? []), r]);
   // The backup's one attachment check: one DescribeInstances for all its nodes.
-  const instanceOf = await nodeInstances(ctx.em, [...byNode.keys()]);
+  // Each row came with its node's instance, read with the backup.
+  const instanceOf = new Map(
+    toCreate.flatMap((r) => (r.instanceId ? [[r.nodeId, r.instanceId] as const] : [])),
+  );
   const instances = new Map(
     (await ctx.ec2.instanceAttachments([...instanceOf.values()])).map((i) => [i.instanceId, i]),
   );
@@ -188,12 +192,15 @@ async function createSnapshots(
 
   // Intent first (a retry then looks EC2 up by tag), then the hold becomes the
   // snapshots' own, so it outlives this worker if it dies from here on.
-  await ctx.fenced((tx) =>
-    markCreateRequested(
-      tx,
-      backup.id,
-      toCreate.map((r) => r.volumeId),
-    ),
+  await ctx.fencedWrite(
+    (guard) =>
+      markCreateRequested(
+        ctx.em,
+        backup.id,
+        toCreate.map((r) => r.volumeId),
+        guard,
+      ),
+    (n) => n > 0,
   );
   await ctx.ledger.confirm(ctx.deployment.region, request);
   ctx.crashPoint('backup:after-confirm');
@@ -212,7 +219,10 @@ async function createSnapshots(
     });
     ctx.crashPoint('backup:after-create-snapshots');
     const byVolume = new Map(created.map((s) => [s.volumeId, s.snapshotId]));
-    await ctx.fenced((tx) => recordSnapshotIds(tx, backup.id, byVolume));
+    await ctx.fencedWrite(
+      (guard) => recordSnapshotIds(ctx.em, backup.id, byVolume, guard),
+      (n) => n > 0,
+    );
     ctx.crashPoint('backup:after-record-snapshots');
   }
   // The region's poller follows the snapshots from here and wakes us when they land.
@@ -223,12 +233,15 @@ async function createSnapshots(
 async function awaitSnapshots(
   ctx: OperationContext,
   backup: Backup,
-  snapshots: SnapshotRow[],
+  snapshots: PlanRow[],
 ): Promise<StepResult> {
   const verdict = snapshotVerdict(snapshots);
   if (verdict.kind === 'pending') return continueAfter(ctx.waitMs);
   if (verdict.kind === 'failed') return giveUp(ctx, backup, verdict.reason);
-  await ctx.fenced((tx) => completeBackup(tx, backup.id, verdict.sizeBytes));
+  await ctx.fencedWrite(
+    (guard) => completeBackup(ctx.em, backup.id, verdict.sizeBytes, guard),
+    (done) => done,
+  );
   return succeeded();
 }
 
@@ -240,7 +253,7 @@ async function giveUp(ctx: OperationContext, backup: Backup, reason: string): Pr
 async function cleanUp(
   ctx: OperationContext,
   backup: Backup,
-  snapshots: SnapshotRow[],
+  snapshots: PlanRow[],
   reason: string,
 ): Promise<StepResult> {
   const recorded = snapshots.flatMap((s) => (s.snapshotId && s.state !== 'deleted' ? [s.snapshotId] : []));

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, OperationKind } from '@backups/shared';
 import type { Orm } from '@backups/shared/db';
-import { DeploymentSchema } from '@backups/shared/deployments';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
 import {
   acquireHead,
   FenceLostError,
   fenced,
+  fencedWrite,
   finishOperation,
   type Lease,
   type OperationOutcome,
@@ -74,8 +74,10 @@ export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Pr
         );
         return { kind: 'idle' };
       case 'leased': {
-        const result = await runLeased(deps, em, acquired.lease);
-        if (result === 'lost') return { kind: 'idle' };
+        if (!acquired.deployment) throw new Error(`deployment ${deploymentId} not found`);
+        const deployment = { id: deploymentId, ...acquired.deployment };
+        const result = await runLeased(deps, em, acquired.lease, deployment);
+        if (result === 'lost' || result === 'idle') return { kind: 'idle' };
         if (result.kind === 'continue') return { kind: 'later', delayMs: result.afterMs };
         // done: loop on to the next operation of the deployment
         break;
@@ -85,7 +87,12 @@ export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Pr
   return { kind: 'later', delayMs: 0 };
 }
 
-async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Promise<StepResult | 'lost'> {
+async function runLeased(
+  deps: DriveDeps,
+  em: EntityManager,
+  lease: Lease,
+  deployment: DeploymentRef,
+): Promise<StepResult | 'lost' | 'idle'> {
   const log = deps.log.child({
     deploymentId: lease.deploymentId.toString(),
     opId: lease.opId.toString(),
@@ -97,7 +104,6 @@ async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Prom
   keeper.start();
   let handedBack = false;
   try {
-    const deployment = await loadDeployment(em, lease.deploymentId);
     const ctx: OperationContext = {
       em,
       lease,
@@ -109,6 +115,7 @@ async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Prom
       wake: deps.wake,
       log,
       fenced: (fn) => fenced(em.fork() as EntityManager, lease, fn),
+      fencedWrite: (write, wrote) => fencedWrite(ctx.em, lease, write, wrote),
       guard: () => keeper.assertHeld(),
       crashPoint: deps.crashPoint,
     };
@@ -124,16 +131,16 @@ async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Prom
       }
       if (result.kind === 'done') {
         await keeper.stop();
-        const seconds = await finishOperation(
-          em.fork() as EntityManager,
-          lease,
-          result.outcome,
-          result.error,
-        );
-        if (seconds === null) return 'lost';
+        const closed = await finishOperation(em.fork() as EntityManager, lease, result.outcome, result.error);
+        if (closed === null) return 'lost';
         handedBack = true;
-        deps.onFinished?.(lease.kind, result.outcome, seconds);
-        log.info({ outcome: result.outcome, error: result.error, seconds }, 'operation finished');
+        deps.onFinished?.(lease.kind, result.outcome, closed.seconds);
+        log.info(
+          { outcome: result.outcome, error: result.error, seconds: closed.seconds },
+          'operation finished',
+        );
+        // Nothing queued behind it: no need to ask acquireHead to find nothing.
+        if (!closed.more) return 'idle';
         return result;
       }
       if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {
@@ -157,10 +164,4 @@ async function runLeased(deps: DriveDeps, em: EntityManager, lease: Lease): Prom
     // the BullMQ retry (or another worker) need not wait for it to expire.
     if (!handedBack) await releaseLease(em.fork() as EntityManager, lease).catch(() => undefined);
   }
-}
-
-async function loadDeployment(em: EntityManager, id: bigint): Promise<DeploymentRef> {
-  const found = await em.findOne(DeploymentSchema, { id }, { fields: ['tenantId', 'region'] });
-  if (!found) throw new Error(`deployment ${id} not found`);
-  return { id, tenantId: found.tenantId, region: found.region };
 }

@@ -1,6 +1,6 @@
 import type { Logger, OperationKind } from '@backups/shared';
 import type { Ec2Adapter } from '@backups/shared/ec2';
-import type { Lease, OperationOutcome } from '@backups/shared/operations';
+import type { Lease, OperationOutcome, WriteGuard } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrashPoint } from '../env.js';
 import type { SnapshotLedger } from '../snapshot-admission/snapshot-ledger.js';
@@ -31,6 +31,12 @@ export interface OperationContext {
   log: Logger;
   /** A transaction that writes only if our fence is still current (else FenceLostError). */
   fenced<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * One owner write with our fence checked inside its statement (no transaction:
+   * one round trip); `wrote` says whether it changed anything (else the fence is
+   * read again, and FenceLostError if it moved on).
+   */
+  fencedWrite<T>(write: (guard: WriteGuard) => Promise<T>, wrote: (result: T) => boolean): Promise<T>;
   /** Call before every EC2 mutation: throws FenceLostError once the lease may be someone else's. */
   guard(): void;
   /** Test hook: SIGKILL here when WORKER_CRASH_AT names this point. */
