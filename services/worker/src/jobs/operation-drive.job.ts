@@ -13,9 +13,11 @@ export const operationDriveJob = (deps: DriveDeps & { waker: DeploymentWaker }) 
     try {
       await continueLater(job, token, outcome.delayMs);
     } catch (err) {
-      // Woken while it was going back to sleep: run again now.
+      // Woken while it was going back to sleep: run again now. The wake-up may have
+      // rescheduled the job itself meanwhile (then it is no longer delayed, and
+      // promoting it fails harmlessly).
       if (err instanceof DelayedError && outcome.delayMs > 0 && (await deps.waker.taken(deploymentId)))
-        await job.promote();
+        await job.promote().catch(() => undefined);
       throw err;
     }
   });

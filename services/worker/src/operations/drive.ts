@@ -77,7 +77,11 @@ export async function driveDeployment(deps: DriveDeps, deploymentId: bigint): Pr
         if (!acquired.deployment) throw new Error(`deployment ${deploymentId} not found`);
         const deployment = { id: deploymentId, ...acquired.deployment };
         const result = await runLeased(deps, em, acquired.lease, deployment);
-        if (result === 'lost' || result === 'idle') return { kind: 'idle' };
+        if (result === 'idle') return { kind: 'idle' };
+        // Our lease lapsed (a slow step, a stalled process). Whoever took the operation
+        // over has its own signal; if nobody did, this job is the only one left, so it
+        // comes back once the lease has surely run out and takes the operation itself.
+        if (result === 'lost') return { kind: 'later', delayMs: deps.leaseMs };
         if (result.kind === 'continue') return { kind: 'later', delayMs: result.afterMs };
         // done: loop on to the next operation of the deployment
         break;
