@@ -206,34 +206,47 @@ export async function findBackupWithPlan(
       status: first.status,
       failureReason: first.failure_reason,
     },
-    snapshots: rows.flatMap((r) =>
-      r.s_id === null || r.s_node_id === null || r.volume_id === null || r.device_name === null
-        ? []
-        : [
-            {
-              id: BigInt(r.s_id),
-              nodeId: BigInt(r.s_node_id),
-              volumeId: r.volume_id,
-              deviceName: r.device_name,
-              volumeSizeGib: Number(r.volume_size_gib),
-              snapshotId: r.snapshot_id,
-              state: r.state ?? 'pending',
-              progress: Number(r.progress),
-              sizeBytes: r.size_bytes === null ? null : BigInt(r.size_bytes),
-              stateMessage: r.state_message,
-              instanceId: r.instance_id,
-            },
-          ],
-    ),
+    snapshots: plannedSnapshotsOf(rows),
   };
 }
 
-interface PlanRow {
+/**
+ * The snapshot rows of raw plan rows (`s_id`, `s_node_id`, … as
+ * findBackupWithPlan selects them); rows without a snapshot (an outer join's
+ * empty side) are skipped.
+ */
+export function plannedSnapshotsOf(rows: readonly PlanSnapshotColumns[]): BackupWithPlan['snapshots'] {
+  return rows.flatMap((r) =>
+    r.s_id === null || r.s_node_id === null || r.volume_id === null || r.device_name === null
+      ? []
+      : [
+          {
+            id: BigInt(r.s_id),
+            nodeId: BigInt(r.s_node_id),
+            volumeId: r.volume_id,
+            deviceName: r.device_name,
+            volumeSizeGib: Number(r.volume_size_gib),
+            snapshotId: r.snapshot_id,
+            state: r.state ?? 'pending',
+            progress: Number(r.progress),
+            sizeBytes: r.size_bytes === null ? null : BigInt(r.size_bytes),
+            stateMessage: r.state_message,
+            instanceId: r.instance_id,
+          },
+        ],
+  );
+}
+
+interface PlanRow extends PlanSnapshotColumns {
   id: string;
   deployment_id: string;
   node_id: string | null;
   status: BackupStatus;
   failure_reason: string | null;
+}
+
+/** A snapshot row's columns as the plan reads select them (bigints as text). */
+export interface PlanSnapshotColumns {
   s_id: string | null;
   s_node_id: string | null;
   volume_id: string | null;

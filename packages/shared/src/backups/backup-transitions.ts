@@ -1,9 +1,14 @@
-import { sql } from '@mikro-orm/core';
+import { type QueryResult, sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { guardCondition, inTransaction, NO_GUARD, type WriteGuard } from '../db/in-transaction.js';
+import { inTransaction, NO_GUARD, type WriteGuard } from '../db/in-transaction.js';
 import type { BackupType } from '../domain/enums.js';
 import { type Backup, BackupSchema } from './backup.entity.js';
-import { notReadByActiveRestore } from './backup-reads.js';
+import {
+  type BackupWithPlan,
+  notReadByActiveRestore,
+  type PlanSnapshotColumns,
+  plannedSnapshotsOf,
+} from './backup-reads.js';
 import { DELETABLE_BACKUP_STATUSES, EXPIRABLE_BACKUP_STATUSES } from './backup-statuses.js';
 import { markSnapshotsDeleted } from './snapshot-transitions.js';
 
@@ -113,10 +118,26 @@ export async function startBackup(
   backup: Pick<Backup, 'id' | 'deploymentId' | 'nodeId'>,
   guard: WriteGuard = NO_GUARD,
 ): Promise<{ started: boolean; planned: number }> {
+  const { started, planned } = await startBackupWithPlan(em, backup, guard);
+  return { started, planned };
+}
+
+/**
+ * startBackup that also returns the plan rows, as findBackupWithPlan reads them,
+ * when this statement wrote the whole plan (`snapshots` null otherwise: rows of
+ * an earlier attempt exist, which the statement's snapshot cannot see). The
+ * worker goes on to snapshot them without reading the backup again.
+ */
+export async function startBackupWithPlan(
+  em: EntityManager,
+  backup: Pick<Backup, 'id' | 'deploymentId' | 'nodeId'>,
+  guard: WriteGuard = NO_GUARD,
+): Promise<{ started: boolean; planned: number; snapshots: BackupWithPlan['snapshots'] | null }> {
   // Raw SQL: an update, an insert … select and a count in one statement (data-
   // modifying CTEs), which MikroORM cannot write. The count reads the statement's
-  // snapshot, which does not see `plan`'s rows, hence the sum.
-  const [row] = await em.execute<{ started: number; planned: number }[]>(
+  // snapshot, which does not see `plan`'s rows, hence the sum; the inserted rows
+  // come back through `returning`, joined to their nodes for the instance.
+  const rows = await em.execute<(PlanSnapshotColumns & { started: number; planned: number })[]>(
     `with started as (
        update backups set status = 'in_progress', started_at = now(), updated_at = now()
         where id = ? and status in (?) and ${guard.sql}
@@ -128,10 +149,17 @@ export async function startBackup(
          from volumes v join nodes n on n.id = v.node_id
         where n.deployment_id = ? and (?::bigint is null or n.id = ?::bigint) and ${guard.sql}
        on conflict (backup_id, volume_id) do nothing
-       returning 1
+       returning id, node_id, volume_id, device_name, volume_size_gib, snapshot_id, state, progress, size_bytes, state_message
+     ), counts as (
+       select (select count(*) from started)::int as started,
+              ((select count(*) from plan) + (select count(*) from backup_snapshots where backup_id = ?))::int as planned
      )
-     select (select count(*) from started)::int as started,
-            ((select count(*) from plan) + (select count(*) from backup_snapshots where backup_id = ?))::int as planned`,
+     select c.started, c.planned, p.id::text as s_id, p.node_id::text as s_node_id, p.volume_id, p.device_name,
+            p.volume_size_gib, p.snapshot_id, p.state, p.progress, p.size_bytes::text as size_bytes,
+            p.state_message, n.instance_id
+       from counts c
+       left join (plan p join nodes n on n.id = p.node_id) on true
+      order by p.id`,
     [
       backup.id,
       [...FROM.start],
@@ -144,7 +172,10 @@ export async function startBackup(
       backup.id,
     ],
   );
-  return { started: (row?.started ?? 0) > 0, planned: row?.planned ?? 0 };
+  const started = (rows[0]?.started ?? 0) > 0;
+  const planned = rows[0]?.planned ?? 0;
+  const snapshots = plannedSnapshotsOf(rows);
+  return { started, planned, snapshots: snapshots.length === planned ? snapshots : null };
 }
 
 /** Why an in-progress backup is failing; the worker then cleans up and fails it. */
@@ -166,15 +197,17 @@ export async function completeBackup(
   em: EntityManager,
   backupId: bigint,
   sizeBytes: bigint,
-  guard?: WriteGuard,
+  guard: WriteGuard = NO_GUARD,
 ): Promise<boolean> {
-  const qb = em
-    .createQueryBuilder(BackupSchema)
-    .update({ status: 'completed', completedAt: sql.now(), sizeBytes, progress: 100, updatedAt: sql.now() })
-    .where({ id: backupId, status: { $in: [...FROM.finish] } });
-  if (guard) qb.andWhere(guardCondition(guard));
-  const { affectedRows } = await qb.execute('run');
-  return affectedRows > 0;
+  // Raw SQL: once per backup on the worker's hot path, where building the
+  // statement with the QueryBuilder cost more CPU than running it.
+  const result = await em.execute<QueryResult>(
+    `update backups set status = 'completed', completed_at = now(), size_bytes = ?, progress = 100, updated_at = now()
+      where id = ? and status in (?) and ${guard.sql}`,
+    [sizeBytes.toString(), backupId, [...FROM.finish], ...guard.params],
+    'run',
+  );
+  return result.affectedRows > 0;
 }
 
 /** in_progress → failed, once its partial snapshots are deleted from EC2. */

@@ -1,4 +1,4 @@
-import { raw, TransactionPropagation } from '@mikro-orm/core';
+import { TransactionPropagation } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -23,9 +23,6 @@ export interface WriteGuard {
   sql: string;
   params: readonly unknown[];
 }
-
-/** The guard as a QueryBuilder condition. */
-export const guardCondition = (guard: WriteGuard) => raw(guard.sql, [...guard.params]);
 
 /** No condition: the write holds on its own. */
 export const NO_GUARD: WriteGuard = { sql: 'true', params: [] };

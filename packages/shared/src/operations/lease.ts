@@ -226,7 +226,13 @@ export async function renewLease(em: EntityManager, lease: Lease, leaseMs: numbe
 
 /** Gives the lease back while the operation waits (a continuation): any worker may take the next step. */
 export async function releaseLease(em: EntityManager, lease: Lease): Promise<void> {
-  await em.nativeUpdate(OperationSchema, heldBy(lease), { leaseOwner: null, leaseExpiresAt: null });
+  // Raw SQL: once per continuation on the worker's hot path, where nativeUpdate
+  // spent more CPU building the statement than Postgres spent running it.
+  await em.execute(
+    'update operations set lease_owner = null, lease_expires_at = null where id = ? and fence = ? and status in (?)',
+    [lease.opId, lease.fence, [...LEASED_OPERATION_STATUSES]],
+    'run',
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   markCreateRequested,
   recordFailureReason,
   recordSnapshotIds,
-  startBackup,
+  startBackupWithPlan,
 } from '@backups/shared/backups';
 import {
   Ec2FailureError,
@@ -82,10 +82,16 @@ function runPhase(
 }
 
 async function start(ctx: OperationContext, backup: Backup): Promise<StepResult> {
-  const { planned } = await ctx.fencedWrite(
-    (guard) => startBackup(ctx.em, backup, guard),
+  const { started, planned, snapshots } = await ctx.fencedWrite(
+    (guard) => startBackupWithPlan(ctx.em, backup, guard),
     (r) => r.started,
   );
+  // The statement returned the whole plan it wrote: snapshot it in this step
+  // rather than reading back the rows it just wrote (the next step's read would
+  // find exactly these). The fence still gates each write from here on.
+  if (started && planned > 0 && snapshots) {
+    return createSnapshots(ctx, { ...backup, status: 'in_progress' }, snapshots);
+  }
   if (planned === 0) {
     await ctx.fenced((tx) =>
       recordFailureReason(

@@ -104,6 +104,8 @@ async function runLeased(
   });
   const handler = deps.handlers[lease.kind];
   if (!handler) throw new Error(`no handler for ${lease.kind}`); // acquireHead checked this
+  // The lease's own statements (finish, release) run on `em` itself, not a
+  // fork: they are raw SQL, which neither reads nor fills its identity map.
   const keeper = new LeaseKeeper(em, lease, deps.leaseMs, log);
   keeper.start();
   let handedBack = false;
@@ -135,7 +137,7 @@ async function runLeased(
       }
       if (result.kind === 'done') {
         await keeper.stop();
-        const closed = await finishOperation(em.fork() as EntityManager, lease, result.outcome, result.error);
+        const closed = await finishOperation(em, lease, result.outcome, result.error);
         if (closed === null) return 'lost';
         handedBack = true;
         deps.onFinished?.(lease.kind, result.outcome, closed.seconds);
@@ -149,7 +151,7 @@ async function runLeased(
       }
       if (result.afterMs > 0 || step >= MAX_IMMEDIATE_STEPS || deps.stopping()) {
         await keeper.stop();
-        await releaseLease(em.fork() as EntityManager, lease);
+        await releaseLease(em, lease);
         handedBack = true;
         return result;
       }
@@ -166,6 +168,6 @@ async function runLeased(
     await keeper.stop();
     // An unexpected error (a bug, Postgres away): give the lease back if we can so
     // the BullMQ retry (or another worker) need not wait for it to expire.
-    if (!handedBack) await releaseLease(em.fork() as EntityManager, lease).catch(() => undefined);
+    if (!handedBack) await releaseLease(em, lease).catch(() => undefined);
   }
 }
