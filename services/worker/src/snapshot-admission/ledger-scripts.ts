@@ -101,15 +101,16 @@ end
 `;
 
 /**
- * ARGV: backupId, n, volumes (JSON array), deploymentId, tenantId, cap, leaseMs,
- * grantMs, perVolumeMax, spacingMs, retryMs.
+ * ARGV: backupId, n, volumes (JSON array), deploymentId, tenantId, cap, grantMs
+ * (a grant, to this backup or a waiter, lasts one operation lease), perVolumeMax,
+ * spacingMs, retryMs.
  * Returns {verdict, waitMs, granted}: verdict is granted | queued | later | rebuild.
  */
 export const RESERVE = `${PRELUDE}
 if rcall('HGET', META, 'ready') ~= '1' then return {'rebuild', 0, {}} end
 local b, n, vols, d, t = ARGV[1], tonumber(ARGV[2]), cjson.decode(ARGV[3]), ARGV[4], ARGV[5]
-local cap, leaseMs, grantMs = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local perVolume, spacing, retryMs = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local cap, grantMs = tonumber(ARGV[6]), tonumber(ARGV[7])
+local perVolume, spacing, retryMs = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local now = nowMs()
 purge(now)
 local granted = dispatch(now, cap, grantMs)
@@ -117,7 +118,7 @@ local granted = dispatch(now, cap, grantMs)
 local raw = rcall('HGET', HOLDS, b)
 if raw then
   -- Granted earlier (by us or while queued): keep it for the lease of this attempt.
-  if cjson.decode(raw).c == 0 then rcall('ZADD', EXPIRY, now + leaseMs, b) end
+  if cjson.decode(raw).c == 0 then rcall('ZADD', EXPIRY, now + grantMs, b) end
   return {'granted', 0, granted}
 end
 
@@ -133,7 +134,7 @@ if wait > 0 then return {'later', wait, granted} end
 if rcall('HEXISTS', WAITERS, b) == 1 then return {'queued', 0, granted} end
 local u = used()
 if rcall('ZCARD', QUEUE) == 0 and (u == 0 or u + n <= cap) then
-  put(b, {n = n, v = vols, c = 0, d = d}, now + leaseMs)
+  put(b, {n = n, v = vols, c = 0, d = d}, now + grantMs)
   return {'granted', 0, granted}
 end
 

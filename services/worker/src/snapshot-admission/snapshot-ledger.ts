@@ -88,7 +88,6 @@ export class SnapshotLedger {
       req.tenantId.toString(),
       l.regionCap,
       l.grantMs,
-      l.grantMs,
       l.perVolumeMax,
       l.volumeSpacingMs,
       l.retryMs,
