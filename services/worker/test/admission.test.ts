@@ -43,21 +43,30 @@ describe('snapshot admission across the fleet', () => {
     workers.push(spawnWorker(env), spawnWorker(env));
     for (const d of deps) await requestBackup(em, fleet.queues, d.deploymentId);
 
-    // Watch the backups while they run: some must show a progress strictly between 0 and 100.
+    // Watch the backups while they run: some must show a progress strictly between
+    // 0 and 100, and no backup's progress may ever go back.
     const seen = new Set<number>();
+    const last = new Map<string, number>();
+    const wentBack: string[] = [];
     await waitFor(
       'every backup completed',
       async () => {
-        const rows = await all<{ status: string; progress: number | null }>(
+        const rows = await all<{ id: string; status: string; progress: number | null }>(
           em,
-          'select status, progress from backups',
+          'select id::text, status, progress from backups',
         );
-        for (const r of rows) if (r.status === 'in_progress' && r.progress !== null) seen.add(r.progress);
+        for (const r of rows) {
+          if (r.progress === null) continue;
+          if (r.status === 'in_progress') seen.add(r.progress);
+          if (r.progress < (last.get(r.id) ?? 0)) wentBack.push(`${r.id}: ${last.get(r.id)} → ${r.progress}`);
+          last.set(r.id, r.progress);
+        }
         return rows.every((r) => r.status === 'completed');
       },
       60_000,
       20,
     );
+    expect(wentBack).toEqual([]);
     expect(
       [...seen].some((p) => p > 0 && p < 100),
       `progress seen: ${[...seen].join(', ')}`,

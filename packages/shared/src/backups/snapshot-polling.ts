@@ -7,11 +7,12 @@ import { type BackupSnapshot, BackupSnapshotSchema } from './backup-snapshot.ent
 import { CREATE_REQUESTED } from './snapshot-transitions.js';
 
 // What the worker's per-region snapshot poller reads and writes. Postgres is
-// the truth about which snapshots are in flight: the poller describes exactly
-// these in EC2, and the admission ledger in Redis is rebuilt from them.
+// the truth about which snapshots are in flight (asked of EC2, still pending):
+// the poller describes exactly these in EC2, and the admission ledger in Redis
+// is rebuilt from them.
 
-/** A snapshot row still in flight, with the deployment to wake when it lands. */
-export type InFlightSnapshot = Omit<PlannedSnapshot, 'sizeBytes' | 'stateMessage'> &
+/** A snapshot row asked of EC2, with the deployment to wake when its backup's snapshots land. */
+export type RequestedSnapshot = Omit<PlannedSnapshot, 'sizeBytes' | 'stateMessage'> &
   Pick<BackupSnapshot, 'backupId' | 'updatedAt'> & { deploymentId: bigint };
 
 /** Regions with backups in progress: each needs a poller (and its ledger rebuilt, if lost). */
@@ -25,12 +26,16 @@ export async function regionsWithBackupsInProgress(em: EntityManager): Promise<s
 }
 
 /**
- * The region's snapshots in flight: of backups in progress and not failing
- * (a failing backup's cleanup deletes its snapshots and gives its capacity back
- * itself), asked of EC2 and still pending. A row asked for but not yet recorded
- * counts: EC2 may already have made it.
+ * The snapshot rows asked of EC2 of the region's backups in progress and not
+ * failing (a failing backup's cleanup deletes its snapshots and gives its room
+ * back itself), whatever their state: the pending ones are in flight, and the
+ * finished ones count in their backup's progress. A row asked for but not yet
+ * recorded is in flight too: EC2 may already have made it.
  */
-export async function snapshotsInFlight(em: EntityManager, region: string): Promise<InFlightSnapshot[]> {
+export async function requestedSnapshotsInProgress(
+  em: EntityManager,
+  region: string,
+): Promise<RequestedSnapshot[]> {
   const backups = await em.find(
     BackupSchema,
     { region, status: 'in_progress', failureReason: null },
@@ -42,7 +47,6 @@ export async function snapshotsInFlight(em: EntityManager, region: string): Prom
     BackupSnapshotSchema,
     {
       backupId: { $in: [...deploymentOf.keys()] },
-      state: 'pending',
       $or: [{ snapshotId: { $ne: null } }, { stateMessage: CREATE_REQUESTED }],
     },
     {

@@ -1,9 +1,9 @@
 import type { Logger } from '@backups/shared';
 import {
-  type InFlightSnapshot,
+  type RequestedSnapshot,
   recordPoll,
+  requestedSnapshotsInProgress,
   type SnapshotUpdate,
-  snapshotsInFlight,
   weightedProgress,
 } from '@backups/shared/backups';
 import { type Ec2Adapter, Ec2WaitError, type SnapshotInfo } from '@backups/shared/ec2';
@@ -48,13 +48,18 @@ export async function pollRegion(deps: PollRegionDeps, region: string): Promise<
   // The ledger's state is read before Postgres: a sync may only rebuild a lost
   // ledger from a read that began after the loss.
   const read = await deps.ledger.readState(region);
-  const rows = await snapshotsInFlight(deps.em, region);
+  const rows = await requestedSnapshotsInProgress(deps.em, region);
 
   const described = await describe(deps, rows);
   deps.crashPoint('poller:after-describe');
   const updates: SnapshotUpdate[] = [];
-  const after = new Map<bigint, InFlightSnapshot[]>();
+  const after = new Map<bigint, RequestedSnapshot[]>();
   for (const row of rows) {
+    if (row.state !== 'pending') {
+      // Landed on an earlier tick: EC2 is not asked again, but it counts in the progress.
+      after.set(row.backupId, [...(after.get(row.backupId) ?? []), row]);
+      continue;
+    }
     const info = row.snapshotId ? described?.get(row.snapshotId) : undefined;
     // EC2 is eventually consistent: a snapshot made moments ago may not be listed yet.
     const missing = described !== null && row.snapshotId !== null && info === undefined;
@@ -74,11 +79,13 @@ export async function pollRegion(deps: PollRegionDeps, region: string): Promise<
 
   const inFlight: InFlight[] = [];
   const landed: bigint[] = [];
+  const pendingBefore = new Set(rows.filter((r) => r.state === 'pending').map((r) => r.backupId));
   for (const [backupId, backupRows] of after) {
     const pending = backupRows.filter((r) => r.state === 'pending');
     const deploymentId = backupRows[0]?.deploymentId ?? 0n;
     inFlight.push({ backupId, deploymentId, volumeIds: pending.map((r) => r.volumeId) });
-    if (pending.length === 0) landed.push(deploymentId);
+    // Woken once, on the tick its last snapshot left pending (a lost wake-up is the backstop's).
+    if (pending.length === 0 && pendingBefore.has(backupId)) landed.push(deploymentId);
   }
   const { used, granted } = await deps.ledger.sync(region, inFlight, read);
   await deps.wake([...landed, ...granted.map((g) => g.deploymentId)]);
@@ -86,14 +93,14 @@ export async function pollRegion(deps: PollRegionDeps, region: string): Promise<
 }
 
 /**
- * The rows' snapshots as EC2 sees them; null when EC2 asked us to wait (the
+ * The pending rows' snapshots as EC2 sees them; null when EC2 asked us to wait (the
  * tick still rewrites the ledger from Postgres, so a throttled region heals too).
  */
 async function describe(
   deps: PollRegionDeps,
-  rows: readonly InFlightSnapshot[],
+  rows: readonly RequestedSnapshot[],
 ): Promise<Map<string, SnapshotInfo> | null> {
-  const ids = rows.flatMap((r) => (r.snapshotId ? [r.snapshotId] : []));
+  const ids = rows.flatMap((r) => (r.snapshotId && r.state === 'pending' ? [r.snapshotId] : []));
   if (ids.length === 0) return new Map();
   try {
     return new Map((await deps.ec2.describeSnapshots(ids)).map((s) => [s.snapshotId, s]));
