@@ -85,7 +85,11 @@ fleet.start({
 });
 
 async function shutdown(code: number): Promise<void> {
-  if (shuttingDown) return;
+  if (shuttingDown) {
+    // A second Ctrl-C while stopping: stop now, leaving nothing behind.
+    fleet.kill();
+    process.exit(130);
+  }
   shuttingDown = true;
   say('\nstopping the fleet…');
   await fleet.stop();

@@ -1,8 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
-// The fleet's processes, each in its own process group so that stopping one
-// also stops any grandchild (a tsx loader, say) it started.
+// The fleet's processes, each in its own process group so that a terminal's
+// Ctrl-C reaches only the fleet, which stops them in order (and stopping one
+// also stops any grandchild it started). An IPC channel ties each one's life
+// to the fleet's: see exit-with-parent.ts.
+
+const exitWithParent = fileURLToPath(
+  new URL(`./exit-with-parent${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 export interface Service {
   name: string;
@@ -23,11 +30,11 @@ export class Fleet {
   start(service: Service): void {
     const child = spawn(
       process.execPath,
-      ['--conditions=@backups/source', '--import', 'tsx', service.entry],
+      ['--conditions=@backups/source', '--import', 'tsx', '--import', exitWithParent, service.entry],
       {
         cwd: this.cwd,
         env: { ...process.env, ...service.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         detached: true,
       },
     );
@@ -40,6 +47,18 @@ export class Fleet {
       this.children.delete(service.name);
       if (!this.stopping) this.onUnexpectedExit(service.name, code);
     });
+  }
+
+  /** SIGKILL to every process group now (a second Ctrl-C: the user will not wait). */
+  kill(): void {
+    this.stopping = true;
+    for (const child of this.children.values()) {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 
   /** SIGTERM to every process group; SIGKILL whatever is left after the timeout. */
@@ -57,15 +76,7 @@ export class Fleet {
           }
         }),
     );
-    const timer = setTimeout(() => {
-      for (const child of this.children.values()) {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }, timeoutMs);
+    const timer = setTimeout(() => this.kill(), timeoutMs);
     await Promise.all(waiting);
     clearTimeout(timer);
   }
