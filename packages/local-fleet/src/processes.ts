@@ -19,6 +19,9 @@ export interface Service {
 
 export class Fleet {
   private readonly children = new Map<string, ChildProcess>();
+  private readonly services = new Map<string, Service>();
+  /** Services killed on purpose (killService): their exit is not reported as unexpected. */
+  private readonly killed = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -39,14 +42,46 @@ export class Fleet {
       },
     );
     this.children.set(service.name, child);
+    this.services.set(service.name, service);
     const pad = service.name.padEnd(11);
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => this.out(`${pad}│ ${line}`));
     }
     child.once('exit', (code) => {
       this.children.delete(service.name);
+      if (this.killed.delete(service.name)) return;
       if (!this.stopping) this.onUnexpectedExit(service.name, code);
     });
+  }
+
+  /** The names of the services running now. */
+  running(): string[] {
+    return [...this.children.keys()];
+  }
+
+  /**
+   * SIGKILL one service's process group, as a crash would (the chaos soak);
+   * resolves once it has exited. Its exit is not reported as unexpected.
+   */
+  async killService(name: string): Promise<void> {
+    const child = this.children.get(name);
+    if (!child) return;
+    this.killed.add(name);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+  }
+
+  /** Starts a service that is not running again, with the command and environment it first had. */
+  restart(name: string): void {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`the fleet has no service named ${name}`);
+    if (this.children.has(name)) throw new Error(`${name} is still running`);
+    this.start(service);
   }
 
   /** SIGKILL to every process group now (a second Ctrl-C: the user will not wait). */
