@@ -8,6 +8,7 @@ import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { checkEc2 } from './check-ec2.js';
 import { checkScheduleMirror } from './check-mirror.js';
 import { checkAcceptedRequests } from './check-requests.js';
+import { coverageGaps } from './coverage.js';
 import { ChaosDb, dropDatabase } from './db.js';
 import { FaultInjector, planFaults } from './faults.js';
 import { type ChaosFleet, startChaosFleet, waitReady } from './fleet.js';
@@ -144,6 +145,10 @@ async function soak(): Promise<boolean> {
       problems: server.map((e) => `${e.kind} ${e.status} ${e.code} at ${new Date(e.at).toISOString()}`),
     },
     { name: 'every service is running at the end', problems: down.map((name) => `${name} is down`) },
+    {
+      name: 'the soak did what it says (each fault, and accepted work of each kind)',
+      problems: coverageGaps(injector.records, ledger),
+    },
   ];
 
   const figures = requestFigures(ledger);
