@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type RunningEc2Emulator, startEc2Emulator } from '@backups/ec2-emulator';
 import { Fleet } from '@backups/local-fleet/processes';
+import { freePort } from '@backups/release/service-process';
 import { ensureDatabase } from '@backups/shared/db';
 import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { WORKER_RUNTIME_ENV } from '@backups/worker/runtime';
@@ -43,18 +43,6 @@ export interface ChaosFleet {
   /** Services that died without being killed (restarted, and reported as a failure). */
   unexpectedExits: UnexpectedExit[];
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function withDatabase(baseUrl: string, name: string): string {
