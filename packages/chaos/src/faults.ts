@@ -1,3 +1,4 @@
+import { MANAGED_BY_VALUE, TAG_MANAGED_BY } from '@backups/shared/ec2';
 import type { Redis } from 'ioredis';
 import type { ChaosDb } from './db.js';
 import { type ChaosFleet, waitReady } from './fleet.js';
@@ -6,16 +7,18 @@ import { deleteFleetKeys } from './redis-keys.js';
 
 // The faults thrown at the fleet while the load runs: SIGKILLed workers,
 // scheduler and API (each started again after a short random delay), every
-// one of the fleet's Redis keys deleted (once), and its Postgres backends
-// terminated. They are planned up front from the seed, spread over the load.
+// one of the fleet's Redis keys deleted (once), its Postgres backends
+// terminated, and (so that backups fail and restores roll back, not only
+// complete) one of our snapshots or restored volumes in flight put in EC2's
+// `error` state. They are planned up front from the seed, spread over the load.
 
-export const FAULT_KINDS = ['worker', 'scheduler', 'api', 'redis', 'postgres'] as const;
+export const FAULT_KINDS = ['worker', 'scheduler', 'api', 'redis', 'postgres', 'ec2'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRecord {
   kind: FaultKind;
   at: number;
-  /** The service killed, the keys deleted, the backends terminated. */
+  /** The service killed, the keys deleted, the backends terminated, the EC2 resource failed. */
   detail: string;
   /** For a killed service: when it answered /readyz again. */
   backAt?: number;
@@ -23,11 +26,24 @@ export interface FaultRecord {
 
 /** At least one of each kind (the Redis wipe exactly once), the rest mostly worker kills. */
 export function planFaults(random: Random, loadSeconds: number): FaultKind[] {
-  const count = Math.max(8, Math.round(loadSeconds / 10));
-  const plan: FaultKind[] = ['worker', 'worker', 'scheduler', 'api', 'postgres', 'postgres', 'postgres'];
+  const count = Math.max(12, Math.round(loadSeconds / 7));
+  const plan: FaultKind[] = [
+    'worker',
+    'worker',
+    'scheduler',
+    'api',
+    'postgres',
+    'postgres',
+    'postgres',
+    'ec2',
+    'ec2',
+  ];
   while (plan.length < count - 1)
     plan.push(
-      random.weighted({ worker: 4, postgres: 2, api: 1.5, scheduler: 1.5 } as Record<FaultKind, number>),
+      random.weighted({ worker: 4, postgres: 2, api: 1.5, scheduler: 1.5, ec2: 1.5 } as Record<
+        FaultKind,
+        number
+      >),
     );
   random.shuffle(plan);
   // The Redis wipe lands in the middle half of the load, with work in flight before and after it.
@@ -90,7 +106,38 @@ export class FaultInjector {
           detail: `${await this.db.terminateFleetBackends()} backends`,
         });
         return;
+      case 'ec2': {
+        const failed = await this.failInFlight();
+        if (failed) this.records.push({ kind, at: Date.now(), detail: failed });
+        return;
+      }
     }
+  }
+
+  /**
+   * Puts one of our snapshots still pending, or one of our restored volumes
+   * still being created, in EC2's `error` state; the id, or null when nothing
+   * of ours was in flight for a few seconds. The emulator runs in this
+   * process: reading its state and failing the resource in the same tick
+   * means nothing finishes in between.
+   */
+  private async failInFlight(): Promise<string | null> {
+    const ours = (tags: Record<string, string>) => tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE;
+    const model = this.chaos.emulator.emulator;
+    for (let look = 0; look < 20; look++) {
+      const state = model.state();
+      const inFlight = [
+        ...state.snapshots.filter((s) => s.state === 'pending' && ours(s.tags)).map((s) => s.snapshotId),
+        ...state.volumes.filter((v) => v.state === 'creating' && ours(v.tags)).map((v) => v.volumeId),
+      ];
+      if (inFlight.length) {
+        const id = this.random.pick(inFlight);
+        model.failResource(id, 'failed on purpose by the chaos soak');
+        return id;
+      }
+      await sleep(250);
+    }
+    return null;
   }
 
   private async kill(kind: FaultKind, name: string): Promise<void> {

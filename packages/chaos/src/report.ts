@@ -35,11 +35,14 @@ export function faultFigures(faults: FaultRecord[]): string {
   const kills = (kind: string) => faults.filter((f) => f.kind === kind).length;
   const redis = faults.filter((f) => f.kind === 'redis');
   const pg = faults.filter((f) => f.kind === 'postgres');
+  const ec2 = faults.filter((f) => f.kind === 'ec2');
+  const snapshots = ec2.filter((f) => f.detail.startsWith('snap-')).length;
   const terminated = pg.reduce((sum, f) => sum + Number.parseInt(f.detail, 10), 0);
   return (
     `worker ${kills('worker')}, scheduler ${kills('scheduler')}, API ${kills('api')}, ` +
     `Redis wipe ${redis.length} (${redis.map((f) => f.detail).join(', ') || '-'}), ` +
-    `PG backends ${pg.length} times (${terminated} terminated)`
+    `PG backends ${pg.length} times (${terminated} terminated), ` +
+    `EC2 resources failed ${ec2.length} (${snapshots} snapshots, ${ec2.length - snapshots} volumes)`
   );
 }
 
