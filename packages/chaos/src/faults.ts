@@ -124,18 +124,25 @@ export class FaultInjector {
   private async failInFlight(): Promise<string | null> {
     const ours = (tags: Record<string, string>) => tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE;
     const model = this.chaos.emulator.emulator;
-    for (let look = 0; look < 20; look++) {
+    // A restored volume is `creating` for a moment only: half the time one is waited for (up to 5 s).
+    const volumeFirst = this.random.chance(0.5);
+    for (let look = 0; look < 50; look++) {
       const state = model.state();
-      const inFlight = [
-        ...state.snapshots.filter((s) => s.state === 'pending' && ours(s.tags)).map((s) => s.snapshotId),
-        ...state.volumes.filter((v) => v.state === 'creating' && ours(v.tags)).map((v) => v.volumeId),
-      ];
-      if (inFlight.length) {
-        const id = this.random.pick(inFlight);
+      const snapshots = state.snapshots
+        .filter((s) => s.state === 'pending' && ours(s.tags))
+        .map((s) => s.snapshotId);
+      const volumes = state.volumes
+        .filter((v) => v.state === 'creating' && ours(v.tags))
+        .map((v) => v.volumeId);
+      // The preferred kind; the other one at once if snapshots were preferred, on the last look if volumes were.
+      let pool = volumeFirst ? volumes : snapshots;
+      if (!pool.length && (!volumeFirst || look === 49)) pool = volumeFirst ? snapshots : volumes;
+      if (pool.length) {
+        const id = this.random.pick(pool);
         model.failResource(id, 'failed on purpose by the chaos soak');
         return id;
       }
-      await sleep(250);
+      await sleep(100);
     }
     return null;
   }
