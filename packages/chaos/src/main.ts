@@ -65,7 +65,8 @@ async function mirrorProblems(): Promise<string[]> {
 }
 
 async function soak(): Promise<boolean> {
-  // Separate streams, so the seeding and the fault plan replay exactly whatever the load's timing does.
+  // Separate streams: the deployments seeded and the fault plan (kinds and order) replay exactly
+  // whatever the load's timing does; which worker or snapshot a fault hits depends on that timing.
   const random = {
     seed: new Random(options.seed),
     faults: new Random(options.seed ^ 0x5bd1e995),
