@@ -4,6 +4,7 @@
 // once and its Postgres backends are terminated; then, everything running,
 // it waits for the fleet to settle and checks the end state against Postgres
 // and EC2. Exits 0 when every check passes.
+import { rm } from 'node:fs/promises';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { checkEc2 } from './check-ec2.js';
 import { checkScheduleMirror } from './check-mirror.js';
@@ -178,6 +179,8 @@ async function cleanUp(): Promise<void> {
       say(`could not drop ${chaos?.databaseName}: ${String(err)}`),
     );
     await deleteFleetKeys(redis, chaos.prefix).catch(() => {});
+    // The services' log is only worth keeping when something failed.
+    if (exitCode === 0) await rm(chaos.logPath, { force: true });
   } else if (chaos) {
     say(`kept database ${chaos.databaseName} and Redis prefix ${chaos.prefix}`);
   }
