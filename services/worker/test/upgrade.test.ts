@@ -63,7 +63,7 @@ describe('upgrades', () => {
     await fleet.startInProcessWorker({ POLL_INTERVAL_MS: '20' });
   });
 
-  it('takes the pre-upgrade backup first, then stops the nodes, records the version and starts them', async () => {
+  it('completes the pre-upgrade backup before the upgrade starts, stops and starts the nodes (left running) and records the new version', async () => {
     const em = fleet.em();
     const d = await seedDeployment(em, fleet.emu.endpoint, { nodes: 2 });
     const before = await fleet.emu.control.calls();
