@@ -89,6 +89,7 @@ export async function runCrashMatrix(
 ): Promise<void> {
   const em = fleet.em();
   const expected: Expected[] = [];
+  const T0 = Date.now(); // TEMP
   for (const s of scenarios) {
     await s.arrange?.();
     if (s.request) expected.push(await s.request());
@@ -101,6 +102,7 @@ export async function runCrashMatrix(
     // Killed by its own SIGKILL: the only way it dies is reaching `point`.
     expect(exit, `${s.point}: ${crasher.output().slice(-2000)}`).toEqual({ code: null, signal: 'SIGKILL' });
     await s.afterCrash?.();
+    console.log('TIMING', s.point, Date.now() - T0); // TEMP
   }
 
   // A healthy worker process takes every operation over once the dead ones' leases run out.
@@ -123,6 +125,7 @@ export async function runCrashMatrix(
     console.log(survivor.output().slice(-6000));
     throw err;
   });
+  console.log('TIMING survivor', Date.now() - T0); // TEMP
   for (const e of expected) expect(await outcomeOf(fleet, e), JSON.stringify(e, String)).toBe(e.want);
   expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
   // No room is left held in the region: every hold was released, or dropped by a poller tick.
