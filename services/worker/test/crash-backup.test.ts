@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   type CrashScenario,
-  crashPointsOf,
+  expectScenariosFor,
   HANG_MS,
   newBackup,
   runCrashMatrix,
@@ -13,8 +13,8 @@ import { waitFor } from './harness/wait.js';
 const fleet = useTestFleet();
 const spawned = useSpawnedWorkers();
 
-/** EBS's snapshot duration at the emulator's default timings (restored after the slow scenario). */
-const SNAPSHOT_BASE_MS = 60_000;
+/** The emulator's snapshot duration before the slow scenario, put back after it. */
+let snapshotBaseMs = 0;
 
 // A backup that fails once its snapshots exist, taken over twice on its way to
 // `failed`: one of its snapshots goes to `error` in EC2 while the others are
@@ -23,7 +23,10 @@ const SNAPSHOT_BASE_MS = 60_000;
 const failingBackup: CrashScenario[] = [
   {
     point: 'backup:after-give-up',
-    arrange: () => fleet.emu.control.configure({ timings: { snapshotBaseMs: 1e9 } }),
+    arrange: async () => {
+      snapshotBaseMs = (await fleet.emu.control.config()).timings.snapshotBaseMs;
+      await fleet.emu.control.configure({ timings: { snapshotBaseMs: 1e9 } });
+    },
     request: async () => {
       const b = await newBackup(fleet);
       failing = b.backupId;
@@ -47,7 +50,7 @@ const failingBackup: CrashScenario[] = [
         message: 'injected snapshot failure',
       });
     },
-    afterCrash: () => fleet.emu.control.configure({ timings: { snapshotBaseMs: SNAPSHOT_BASE_MS } }),
+    afterCrash: () => fleet.emu.control.configure({ timings: { snapshotBaseMs } }),
   },
   // Taken over in its cleanup: the snapshots are deleted in EC2, the backup not yet failed.
   { point: 'backup:after-delete-snapshots' },
@@ -83,7 +86,7 @@ const SCENARIOS: CrashScenario[] = [
 
 describe('a worker SIGKILLed at each step of a backup', () => {
   it('has a scenario for every backup and poller crash point', () => {
-    expect(SCENARIOS.map((s) => s.point).sort()).toEqual(crashPointsOf('backup').sort());
+    expectScenariosFor('backup', SCENARIOS);
   });
 
   it(

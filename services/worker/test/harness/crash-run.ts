@@ -30,6 +30,14 @@ export const CRASH_FILES = {
 export const crashPointsOf = (file: keyof typeof CRASH_FILES): CrashPoint[] =>
   CRASH_POINTS.filter(CRASH_FILES[file]);
 
+/** A file's scenarios exercise exactly the crash points that belong to it (a point added without one fails). */
+export function expectScenariosFor(
+  file: keyof typeof CRASH_FILES,
+  scenarios: readonly CrashScenario[],
+): void {
+  expect(scenarios.map((s) => s.point).sort()).toEqual(crashPointsOf(file).sort());
+}
+
 /** How an operation (or a backup delete, which is not one) must end, e.g. `restore rolled_back`. */
 export type Expected = { opId: bigint; want: string } | { backupId: bigint; want: string };
 
@@ -89,7 +97,6 @@ export async function runCrashMatrix(
 ): Promise<void> {
   const em = fleet.em();
   const expected: Expected[] = [];
-  const T0 = Date.now(); // TEMP
   for (const s of scenarios) {
     await s.arrange?.();
     if (s.request) expected.push(await s.request());
@@ -102,7 +109,6 @@ export async function runCrashMatrix(
     // Killed by its own SIGKILL: the only way it dies is reaching `point`.
     expect(exit, `${s.point}: ${crasher.output().slice(-2000)}`).toEqual({ code: null, signal: 'SIGKILL' });
     await s.afterCrash?.();
-    console.log('TIMING', s.point, Date.now() - T0); // TEMP
   }
 
   // A healthy worker process takes every operation over once the dead ones' leases run out.
@@ -125,7 +131,6 @@ export async function runCrashMatrix(
     console.log(survivor.output().slice(-6000));
     throw err;
   });
-  console.log('TIMING survivor', Date.now() - T0); // TEMP
   for (const e of expected) expect(await outcomeOf(fleet, e), JSON.stringify(e, String)).toBe(e.want);
   expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
   // No room is left held in the region: every hold was released, or dropped by a poller tick.
