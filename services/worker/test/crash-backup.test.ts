@@ -15,6 +15,8 @@ const spawned = useSpawnedWorkers();
 
 /** The emulator's snapshot duration before the slow scenario, put back after it. */
 let snapshotBaseMs = 0;
+/** The backup of the failing scenario (known once it is requested). */
+let failing = 0n;
 
 // A backup that fails once its snapshots exist, taken over twice on its way to
 // `failed`: one of its snapshots goes to `error` in EC2 while the others are
@@ -57,7 +59,6 @@ const failingBackup: CrashScenario[] = [
   // Taken over once failed: its room in the region is not yet given back.
   { point: 'backup:before-release' },
 ];
-let failing = 0n;
 
 // Each with a backup of its own that must complete. The crasher may also take
 // over (and die on) an earlier scenario's backup at the same point.
