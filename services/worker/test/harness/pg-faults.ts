@@ -1,0 +1,104 @@
+import { lockDeployment } from '@backups/shared/backups';
+import { insertOperation } from '@backups/shared/operations';
+import { createPendingUpgrade } from '@backups/shared/upgrades';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { SnapshotLedger } from '../../src/snapshot-admission/snapshot-ledger.js';
+import { all, type TestFleet } from './fleet.js';
+import { spawnWorker, type WorkerProcess } from './processes.js';
+import { REGION } from './seed.js';
+import { waitFor } from './wait.js';
+
+// Helpers of the Postgres fault tests (pg-faults*.test.ts).
+
+/** A worker process and the base URL of its ops endpoints (/readyz, /healthz, /metrics). */
+export async function spawnWorkerWithOps(
+  env: Record<string, string>,
+  hangMs: number,
+): Promise<{ worker: WorkerProcess; ops: string }> {
+  // The port is only in the info-level start-up line.
+  const worker = spawnWorker({ ...env, METRICS_PORT: '0', LOG_LEVEL: 'info' });
+  const port = await waitFor(
+    'the ops port in the worker log',
+    async () => worker.output().match(/"port":(\d+).*metrics and health endpoints listening/)?.[1],
+    hangMs,
+  );
+  return { worker, ops: `http://127.0.0.1:${port}` };
+}
+
+export function isAlive(w: WorkerProcess): boolean {
+  return w.child.exitCode === null && w.child.signalCode === null;
+}
+
+/** GET /readyz of a worker: its status and which dependency it found away. */
+export async function readyz(ops: string): Promise<{ status: number; postgres?: boolean; redis?: boolean }> {
+  const res = await fetch(`${ops}/readyz`);
+  const body = JSON.parse(await res.text()) as { checks: Record<string, { ok: boolean }> };
+  return { status: res.status, postgres: body.checks.postgres?.ok, redis: body.checks.redis?.ok };
+}
+
+/**
+ * A connection of the test's own to the fleet's database, outside every pool:
+ * it reads the fleet's progress and terminates the other backends, and is
+ * never terminated itself (`pid <> pg_backend_pid()`).
+ */
+export async function connectKiller(databaseUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return {
+    query: async <T extends object>(sql: string, params: unknown[] = []) =>
+      (await client.query(sql, params)).rows as T[],
+    /** pg_terminate_backend on every other connection of the database; how many it ended. */
+    async terminateAll(): Promise<number> {
+      const r = await client.query(
+        `select count(*) filter (where pg_terminate_backend(pid))::int as n
+           from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+        [database],
+      );
+      return (r.rows[0] as { n: number }).n;
+    },
+    close: () => client.end(),
+  };
+}
+
+/** What POST /deployments/{id}/upgrade commits for a plan without a pre-upgrade backup. */
+export async function requestUpgrade(
+  fleet: TestFleet,
+  deploymentId: bigint,
+  target: string,
+): Promise<bigint> {
+  const upgradeId = await fleet.em().transactional(async (tx) => {
+    if (!(await lockDeployment(tx, deploymentId))) throw new Error('no deployment');
+    const id = await createPendingUpgrade(tx, {
+      deploymentId,
+      fromVersion: '0.4.0',
+      targetVersion: target,
+      preUpgradeBackupId: null,
+    });
+    await insertOperation(tx, { deploymentId, kind: 'upgrade', upgradeId: id, backupId: null });
+    return id;
+  });
+  await fleet.queues.enqueue('operation.drive', { deploymentId: deploymentId.toString() });
+  return upgradeId;
+}
+
+/** How every operation ended, by operation id: its kind and the status of what it made. */
+export async function outcomes(em: EntityManager): Promise<Map<string, string>> {
+  const rows = await all<{ id: string; outcome: string }>(
+    em,
+    `select o.id::text, o.kind || ' ' || o.status || ' ' || coalesce(b.status, r.status, u.status, '') as outcome
+       from operations o
+       left join backups b on o.kind = 'backup' and b.id = o.backup_id
+       left join restores r on r.id = o.restore_id
+       left join upgrades u on u.id = o.upgrade_id`,
+  );
+  return new Map(rows.map((r) => [r.id, r.outcome]));
+}
+
+/** Reads the room the snapshot ledger holds in the test region (0 once every backup gave its room back). */
+export function ledgerUsage(fleet: TestFleet): () => Promise<number> {
+  // Only `status` is read: the limits do not matter.
+  const limits = { regionCap: 1, perVolumeMax: 1, volumeSpacingMs: 0, grantMs: 1, holdMs: 1, retryMs: 1 };
+  const ledger = new SnapshotLedger(fleet.redis.connection(), fleet.redis.prefix, limits);
+  return async () => (await ledger.status(REGION)).used;
+}
