@@ -1,17 +1,17 @@
+import { createLogger } from '@backups/shared';
+import { createOrm } from '@backups/shared/db';
+import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertConsistent } from './harness/checks.js';
 import { row, useTestFleet } from './harness/fleet.js';
 import {
   connectKiller,
-  isAlive,
-  ledgerUsage,
-  outcomes,
-  readyz,
+  expectFleetSettled,
+  requestBackupsAndRestores,
   requestUpgrade,
   spawnWorkerWithOps,
 } from './harness/pg-faults.js';
 import { workerEnv } from './harness/processes.js';
-import { requestBackup, requestRestore, type SeededDeployment, seedDeployment } from './harness/seed.js';
+import { seedDeployment } from './harness/seed.js';
 import { waitFor } from './harness/wait.js';
 
 // Postgres ends the fleet's connections (pg_terminate_backend, as a failover
@@ -34,6 +34,7 @@ const MID_STEP = `
   union select 'restore at ' || step from restores where status = 'in_progress'
   union select 'upgrade at ' || step from upgrades where status = 'in_progress'`;
 
+const silent = createLogger({ service: 'pg-faults-test', level: 'silent', pretty: false });
 const workers: Awaited<ReturnType<typeof spawnWorkerWithOps>>[] = [];
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.worker.stop()));
@@ -41,45 +42,13 @@ afterAll(async () => {
 
 describe('Postgres backends terminated repeatedly while operations are mid-step', () => {
   it(
-    'every backup, restore and upgrade still completes, both worker processes stay up and ready, EC2 matches Postgres',
+    'every backup, restore and upgrade still completes, both worker processes stay up and ready and later stop cleanly, EC2 matches Postgres',
     async () => {
-      const em = fleet.em();
-      const seed = () => seedDeployment(em, fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 });
-      const backing: SeededDeployment[] = [await seed(), await seed(), await seed()];
-      const restoring: SeededDeployment[] = [await seed(), await seed(), await seed()];
-      const upgrading = await seed();
-
       for (let i = 0; i < 2; i++) workers.push(await spawnWorkerWithOps(workerEnv(fleet.env), HANG_MS));
-      // The restores need completed backups; these are taken before any fault.
-      const restoreFrom = new Map<bigint, bigint>();
-      for (const d of restoring)
-        restoreFrom.set(d.deploymentId, (await requestBackup(em, fleet.queues, d.deploymentId)).backupId);
-      await waitFor(
-        'the backups to restore from completed',
-        async () =>
-          (await row<{ n: number }>(em, `select count(*)::int as n from backups where status <> 'completed'`))
-            ?.n === 0,
-        HANG_MS,
-        200,
-      );
-
+      const upgrading = await seedDeployment(fleet.em(), fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 });
+      const work = await requestBackupsAndRestores(fleet, { backups: 3, restores: 3 }, HANG_MS);
       const killer = await connectKiller(fleet.db.url, fleet.db.name);
-      const expected = new Map<string, string>();
       try {
-        for (const d of backing)
-          expected.set(
-            (await requestBackup(em, fleet.queues, d.deploymentId)).opId.toString(),
-            'backup succeeded completed',
-          );
-        for (const d of restoring) {
-          const { opId } = await requestRestore(
-            em,
-            fleet.queues,
-            d.deploymentId,
-            restoreFrom.get(d.deploymentId) ?? 0n,
-          );
-          expected.set(opId.toString(), 'restore succeeded completed');
-        }
         const upgradeId = await requestUpgrade(fleet, upgrading.deploymentId, '0.5.0');
 
         // Kill at once whenever a kind of step is half-way that no kill has hit
@@ -121,46 +90,41 @@ describe('Postgres backends terminated repeatedly while operations are mid-step'
           what,
         ).toBe(true);
 
-        const ended = await outcomes(fleet.em());
-        for (const [opId, want] of expected) expect(ended.get(opId), `operation ${opId}`).toBe(want);
         const upgrade = await row<{ status: string; version: string }>(
           fleet.em(),
           'select u.status, d.version from upgrades u join deployments d on d.id = u.deployment_id where u.id = ?',
           [upgradeId.toString()],
         );
         expect(upgrade).toEqual({ status: 'completed', version: '0.5.0' });
-        // Every restore put the backup's volumes in place (not the originals back).
-        const restored = await row<{ n: number }>(
-          fleet.em(),
-          `select count(*)::int as n from restores where status = 'completed' and cardinality(replaced_volume_ids) = 4`,
-        );
-        expect(restored?.n).toBe(restoring.length);
       } finally {
         await killer.close();
       }
 
-      for (const w of workers) expect(isAlive(w.worker), w.worker.output().slice(-3000)).toBe(true);
-      for (const w of workers)
-        expect(
-          await waitFor(
-            'the worker ready again',
-            async () => (await readyz(w.ops)).status === 200,
-            HANG_MS,
-            200,
-          ),
-        ).toBe(true);
-      expect(await assertConsistent(fleet.em(), await fleet.emu.control.state())).toEqual([]);
-      // No lease is left held and no room is left reserved in the region.
-      const leased = await row<{ n: number }>(
-        fleet.em(),
-        'select count(*)::int as n from operations where lease_owner is not null',
-      );
-      expect(leased?.n).toBe(0);
-      const used = ledgerUsage(fleet);
-      expect(
-        await waitFor('the ledger to hold nothing', async () => (await used()) === 0, HANG_MS, 200),
-      ).toBe(true);
+      await expectFleetSettled(fleet, workers, work, HANG_MS);
     },
     4 * HANG_MS,
   );
+
+  it('a transaction whose backend is terminated gives its pooled connection back, so the next query runs', async () => {
+    // One connection in the pool: a leaked one would leave none for the next query.
+    const orm = await createOrm({ databaseUrl: fleet.db.url, poolMax: 1, logger: silent });
+    const pool = (await orm.em.getConnection().getNativeClient()) as pg.Pool;
+    const killer = await connectKiller(fleet.db.url, fleet.db.name);
+    try {
+      await expect(
+        orm.em.fork().transactional(async (tx) => {
+          const [own] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+          await killer.query('select pg_terminate_backend($1)', [own?.pid]);
+          await tx.execute('select 1');
+        }),
+      ).rejects.toThrow();
+      expect(
+        await waitFor('no connection checked out', async () => pool.totalCount === pool.idleCount, 30_000),
+      ).toBe(true);
+      expect(await orm.em.fork().execute('select 1 as one')).toEqual([{ one: 1 }]);
+    } finally {
+      await killer.close();
+      await orm.close(true);
+    }
+  });
 });

@@ -3,10 +3,12 @@ import { insertOperation } from '@backups/shared/operations';
 import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { SnapshotLedger } from '../../src/snapshot-admission/snapshot-ledger.js';
-import { all, type TestFleet } from './fleet.js';
+import { assertConsistent } from './checks.js';
+import { all, row, type TestFleet } from './fleet.js';
 import { spawnWorker, type WorkerProcess } from './processes.js';
-import { REGION } from './seed.js';
+import { REGION, requestBackup, requestRestore, type SeededDeployment, seedDeployment } from './seed.js';
 import { waitFor } from './wait.js';
 
 // Helpers of the Postgres fault tests (pg-faults*.test.ts).
@@ -101,4 +103,99 @@ export function ledgerUsage(fleet: TestFleet): () => Promise<number> {
   const limits = { regionCap: 1, perVolumeMax: 1, volumeSpacingMs: 0, grantMs: 1, holdMs: 1, retryMs: 1 };
   const ledger = new SnapshotLedger(fleet.redis.connection(), fleet.redis.prefix, limits);
   return async () => (await ledger.status(REGION)).used;
+}
+
+export interface RequestedWork {
+  /** The ids of the operations requested, with the outcome each must reach (as `outcomes` reads it). */
+  expected: Map<string, string>;
+  restores: number;
+}
+
+/**
+ * Seeds a deployment per operation (2 nodes of 2 volumes), takes the backups
+ * the restores start from (before any fault: it waits for every operation of
+ * the fleet to finish), then requests the backups and restores.
+ */
+export async function requestBackupsAndRestores(
+  fleet: TestFleet,
+  counts: { backups: number; restores: number },
+  hangMs: number,
+): Promise<RequestedWork> {
+  const em = fleet.em();
+  const seed = () => seedDeployment(em, fleet.emu.endpoint, { nodes: 2, volumesPerNode: 2 });
+  const backing: SeededDeployment[] = [];
+  for (let i = 0; i < counts.backups; i++) backing.push(await seed());
+  const restoreFrom = new Map<bigint, bigint>();
+  for (let i = 0; i < counts.restores; i++) {
+    const d = await seed();
+    restoreFrom.set(d.deploymentId, (await requestBackup(em, fleet.queues, d.deploymentId)).backupId);
+  }
+  await waitFor(
+    'the backups to restore from completed',
+    async () => (await openOperations(em)) === 0,
+    hangMs,
+  );
+
+  const expected = new Map<string, string>();
+  for (const d of backing) {
+    const { opId } = await requestBackup(em, fleet.queues, d.deploymentId);
+    expected.set(opId.toString(), 'backup succeeded completed');
+  }
+  for (const [deploymentId, backupId] of restoreFrom) {
+    const { opId } = await requestRestore(em, fleet.queues, deploymentId, backupId);
+    expected.set(opId.toString(), 'restore succeeded completed');
+  }
+  return { expected, restores: counts.restores };
+}
+
+export async function openOperations(em: EntityManager): Promise<number | undefined> {
+  const r = await row<{ n: number }>(
+    em,
+    `select count(*)::int as n from operations where status in ('queued', 'running')`,
+  );
+  return r?.n;
+}
+
+/**
+ * The end every Postgres fault must leave, once the fleet's operations are
+ * over: each reached its outcome, every worker process is alive and ready,
+ * EC2 matches Postgres, no lease or snapshot room is left held, and each
+ * worker stops cleanly on SIGTERM (closing its pool waits for no connection
+ * left checked out).
+ */
+export async function expectFleetSettled(
+  fleet: TestFleet,
+  workers: readonly { worker: WorkerProcess; ops: string }[],
+  work: RequestedWork,
+  hangMs: number,
+): Promise<void> {
+  const em = fleet.em();
+  const ended = await outcomes(em);
+  for (const [opId, want] of work.expected) expect(ended.get(opId), `operation ${opId}`).toBe(want);
+  // Every restore put the backup's four volumes in place (not the originals back).
+  const restored = await row<{ n: number }>(
+    em,
+    `select count(*)::int as n from restores r join operations o on o.restore_id = r.id
+      where o.id in (?) and r.status = 'completed' and cardinality(r.replaced_volume_ids) = 4`,
+    [[...work.expected.keys()]],
+  );
+  expect(restored?.n).toBe(work.restores);
+  for (const w of workers) {
+    expect(isAlive(w.worker), w.worker.output().slice(-3000)).toBe(true);
+    expect(
+      await waitFor('the worker ready', async () => (await readyz(w.ops)).status === 200, hangMs, 200),
+    ).toBe(true);
+  }
+  expect(await assertConsistent(em, await fleet.emu.control.state())).toEqual([]);
+  const leased = await row<{ n: number }>(
+    em,
+    'select count(*)::int as n from operations where lease_owner is not null',
+  );
+  expect(leased?.n).toBe(0);
+  const used = ledgerUsage(fleet);
+  expect(await waitFor('the ledger to hold nothing', async () => (await used()) === 0, hangMs, 200)).toBe(
+    true,
+  );
+  for (const w of workers)
+    expect(await w.worker.stop(), w.worker.output().slice(-3000)).toEqual({ code: 0, signal: null });
 }
