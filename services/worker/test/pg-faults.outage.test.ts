@@ -14,8 +14,8 @@ import { waitFor } from './harness/wait.js';
 
 // Postgres unreachable for a while, as the workers see it: they reach it
 // through a proxy the test cuts (open connections dropped, new ones refused)
-// while backups and restores are half-way, then restores. The machine's
-// shared Postgres is never stopped.
+// or stalls (connections open, no bytes move) while backups and restores are
+// half-way, then restores. The machine's shared Postgres is never stopped.
 
 const fleet = useTestFleet({ timeScale: 0.002 });
 // Bounds only a hang would reach: two worker processes beside other test files on two shared cores.
