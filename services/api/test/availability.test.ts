@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { startTcpProxy, type TcpProxy, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, startApiProcess, waitReady } from './api-process.js';
 import { type Seeded, seedTenant } from './harness.js';
 
 // The API as a real process (src/main.ts), reaching Postgres and Redis through
@@ -17,8 +17,7 @@ const redis = useTestRedis();
 const HANG_MS = 60_000;
 let pgProxy: TcpProxy;
 let redisProxy: TcpProxy;
-let api: ChildProcess;
-let output = '';
+let api: ApiProcess;
 let url: string;
 let seeded: Seeded;
 
@@ -29,43 +28,27 @@ beforeAll(async () => {
   redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   pgUrl.port = String(pgProxy.port);
   redisUrl.port = String(redisProxy.port);
-  api = spawn(process.execPath, ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: pgUrl.toString(),
-      // A small pool: a connection leaked by a fault would soon leave none for the requests after it.
-      DATABASE_POOL_MAX: '4',
-      REDIS_URL: redisUrl.toString(),
-      QUEUE_PREFIX: redis.prefix,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_REQUESTS: '100000',
-      AUTH_CACHE_TTL_MS: '0',
-      REQUEST_TIMEOUT_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  api = await startApiProcess(db, redis, {
+    DATABASE_URL: pgUrl.toString(),
+    // A small pool: a connection leaked by a fault would soon leave none for the requests after it.
+    DATABASE_POOL_MAX: '4',
+    REDIS_URL: redisUrl.toString(),
+    RATE_LIMIT_REQUESTS: '100000',
+    AUTH_CACHE_TTL_MS: '0',
+    REQUEST_TIMEOUT_MS: '1000',
   });
-  api.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  api.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const port = await eventually(async () => output.match(/"port":(\d+).*api listening/)?.[1]);
-  url = `http://127.0.0.1:${port}`;
+  url = api.url;
   seeded = await seedTenant(db.orm.em.fork() as EntityManager, { backupLimitOverride: 100_000 });
-  expect(await statusBecomes(ready, 200), output).toBe(200);
+  await waitReady(api);
 }, 3 * HANG_MS);
 
 afterAll(async () => {
   await pgProxy?.close();
   await redisProxy?.close();
-  if (api && api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
+  if (api && alive()) api.child.kill('SIGKILL');
 });
 
-const alive = () => api.exitCode === null && api.signalCode === null;
+const alive = () => api.child.exitCode === null && api.child.signalCode === null;
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}${path}`, {
@@ -130,7 +113,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
       expect(await backupCount()).toBe(before);
       await redisProxy.restore();
       expect(await statusBecomes(() => call('POST', list(), { name: 'after-outage' }), 204)).toBe(204);
-      expect(alive(), output).toBe(true);
+      expect(alive(), api.output()).toBe(true);
     },
     3 * HANG_MS,
   );
@@ -175,7 +158,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
         body: { status: 'not_ready', checks: { postgres: { ok: false }, redis: { ok: true } } },
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      expect(alive(), output).toBe(true);
+      expect(alive(), api.output()).toBe(true);
       await pgProxy.restore();
       expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
       expect(await statusBecomes(() => call('POST', list(), { name: 'after-outage' }), 204)).toBe(204);
@@ -202,7 +185,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
       if (answered !== 'still hung') expectUnavailable(answered);
       expect(readiness.status).toBe(503);
       expect(readiness.body.checks).toEqual({ postgres: { ok: false }, redis: { ok: true } });
-      expect(alive(), output).toBe(true);
+      expect(alive(), api.output()).toBe(true);
       expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
       expect(await statusBecomes(ready, 200)).toBe(200);
     },
@@ -243,7 +226,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
         await killer.end();
       }
       for (const res of answers) if (res.status >= 300) expectUnavailable(res);
-      expect(alive(), output).toBe(true);
+      expect(alive(), api.output()).toBe(true);
       // The pool (4 connections) has them all back: a burst of requests all succeed.
       expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
       const burst = await Promise.all(Array.from({ length: 8 }, () => call('GET', list())));
@@ -255,10 +238,8 @@ describe('503 unavailable while a dependency is away, and recovery without a res
   it(
     'after every outage, SIGTERM stops the process with exit code 0 (no connection left checked out)',
     async () => {
-      expect(alive(), output).toBe(true);
-      const exited = new Promise<number | null>((resolve) => api.once('exit', (code) => resolve(code)));
-      api.kill('SIGTERM');
-      expect(await exited, output.slice(-3000)).toBe(0);
+      expect(alive(), api.output()).toBe(true);
+      expect(await api.stop(), api.output().slice(-3000)).toBe(0);
     },
     3 * HANG_MS,
   );

@@ -4,11 +4,10 @@ import {
   connectKiller,
   expectFleetSettled,
   requestBackupsAndRestores,
-  requestUpgrade,
   spawnWorkerWithOps,
 } from './harness/pg-faults.js';
 import { workerEnv } from './harness/processes.js';
-import { seedDeployment } from './harness/seed.js';
+import { requestUpgrade, seedDeployment } from './harness/seed.js';
 import { waitFor } from './harness/wait.js';
 
 // Postgres ends the fleet's connections (pg_terminate_backend, as a failover
@@ -45,7 +44,13 @@ describe('Postgres backends terminated repeatedly while operations are mid-step'
       const work = await requestBackupsAndRestores(fleet, { backups: 3, restores: 3 }, HANG_MS);
       const killer = await connectKiller(fleet.db.url, fleet.db.name);
       try {
-        const upgradeId = await requestUpgrade(fleet, upgrading.deploymentId, '0.5.0');
+        const { upgradeId } = await requestUpgrade(
+          fleet.em(),
+          fleet.queues,
+          upgrading.deploymentId,
+          '0.5.0',
+          false,
+        );
 
         // Kill at once whenever a kind of step is half-way that no kill has hit
         // yet, and otherwise every KILL_EVERY_MS while anything is half-way.

@@ -1,6 +1,3 @@
-import { lockDeployment } from '@backups/shared/backups';
-import { insertOperation } from '@backups/shared/operations';
-import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { expect } from 'vitest';
@@ -61,27 +58,6 @@ export async function connectKiller(databaseUrl: string, database: string) {
     },
     close: () => client.end(),
   };
-}
-
-/** What POST /deployments/{id}/upgrade commits for a plan without a pre-upgrade backup. */
-export async function requestUpgrade(
-  fleet: TestFleet,
-  deploymentId: bigint,
-  target: string,
-): Promise<bigint> {
-  const upgradeId = await fleet.em().transactional(async (tx) => {
-    if (!(await lockDeployment(tx, deploymentId))) throw new Error('no deployment');
-    const id = await createPendingUpgrade(tx, {
-      deploymentId,
-      fromVersion: '0.4.0',
-      targetVersion: target,
-      preUpgradeBackupId: null,
-    });
-    await insertOperation(tx, { deploymentId, kind: 'upgrade', upgradeId: id, backupId: null });
-    return id;
-  });
-  await fleet.queues.enqueue('operation.drive', { deploymentId: deploymentId.toString() });
-  return upgradeId;
 }
 
 /** How every operation ended, by operation id: its kind and the status of what it made. */
