@@ -85,7 +85,11 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     log,
-    options: { concurrency: config.SCHEDULER_CONCURRENCY },
+    options: {
+      concurrency: config.SCHEDULER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_DURATION_MS,
+      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+    },
   });
   log.info({ concurrency: config.SCHEDULER_CONCURRENCY }, 'scheduler started');
 

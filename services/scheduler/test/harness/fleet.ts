@@ -11,6 +11,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
 import { schedulerEnv } from '../../src/env.js';
 import { type SchedulerApp, startSchedulerApp } from '../../src/scheduler-app.js';
+import { type SchedulerProcess, useSchedulerProcesses, waitUntil } from './scheduler-process.js';
+
+export { waitUntil as waitFor };
 
 export const REGION = 'us-west-1';
 // The worker runs as its own process from its source, as in `npm run dev`: the
@@ -33,6 +36,11 @@ export interface SchedulerFleet {
   /** Starts a worker process; resolves once it consumes its queues. */
   startWorker(): Promise<ChildProcess>;
   startScheduler(extra?: Record<string, string>): Promise<SchedulerApp>;
+  /**
+   * Starts a scheduler OS process with fast maintenance ticks and a short job
+   * lock, so a killed process's job is run again within seconds.
+   */
+  startSchedulerProcess(extra?: Record<string, string>): SchedulerProcess;
   seedDeployment(opts?: { plan?: 'pro' | 'enterprise'; limit?: number | null }): Promise<bigint>;
 }
 
@@ -43,6 +51,7 @@ export function useSchedulerFleet(): SchedulerFleet {
   let emu: RunningEc2Emulator | undefined;
   let queues: JobQueues | undefined;
   const stops: Array<() => Promise<void>> = [];
+  const spawnScheduler = useSchedulerProcesses();
   beforeAll(async () => {
     emu = await startEc2Emulator({ port: 0, region: REGION, timeScale: 0.0005 });
     queues = new JobQueues(redis.connection(), redis.prefix);
@@ -52,7 +61,7 @@ export function useSchedulerFleet(): SchedulerFleet {
     await queues?.close();
     await emu?.stop();
   });
-  const env = () => ({
+  const env = (): Record<string, string> => ({
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
@@ -110,7 +119,7 @@ export function useSchedulerFleet(): SchedulerFleet {
         child.kill('SIGTERM');
         await exited;
       });
-      await waitFor('the worker to start', async () => {
+      await waitUntil('the worker to start', async () => {
         if (child.exitCode !== null) throw new Error(`worker exited: ${out}`);
         return out.includes('"worker started"');
       });
@@ -128,6 +137,20 @@ export function useSchedulerFleet(): SchedulerFleet {
       const app = await startSchedulerApp(config, silent);
       stops.push(() => app.stop());
       return app;
+    },
+    startSchedulerProcess(extra = {}) {
+      const p = spawnScheduler({
+        ...env(),
+        RECONCILE_EVERY_MS: '500',
+        EXPIRE_EVERY_MS: '500',
+        CLEANUP_EVERY_MS: '500',
+        // Renewed every 1.5 s while the process lives; a dead one's job is back in wait within ~4 s.
+        JOB_LOCK_DURATION_MS: '3000',
+        JOB_STALLED_INTERVAL_MS: '1000',
+        ...extra,
+      });
+      stops.push(async () => void (await p.stop()));
+      return p;
     },
     async seedDeployment(opts = {}) {
       const em = fleet.em();
@@ -171,21 +194,6 @@ export function useSchedulerFleet(): SchedulerFleet {
     },
   };
   return fleet;
-}
-
-/** Polls `check` until it returns something truthy, or throws naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function backupsOf(em: EntityManager, deploymentId: bigint) {
