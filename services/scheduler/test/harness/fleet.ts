@@ -147,6 +147,8 @@ export function useSchedulerFleet(): SchedulerFleet {
         // Renewed every 1.5 s while the process lives; a dead one's job is back in wait within ~4 s.
         JOB_LOCK_DURATION_MS: '3000',
         JOB_STALLED_INTERVAL_MS: '1000',
+        // The tests read its "schedule fired" lines.
+        LOG_LEVEL: 'info',
         ...extra,
       });
       stops.push(async () => void (await p.stop()));
