@@ -1,9 +1,10 @@
-import { CreateSnapshotCommand, CreateTagsCommand, CreateVolumeCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
 import { MANAGED_BY_VALUE, TAG_BACKUP, TAG_MANAGED_BY, TAG_REPLACED_AT } from '@backups/shared/ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotProblems } from './harness/consistency.js';
 import { CLEANUP_POINTS, completedBackups, crashAt, SCENARIO_TIMEOUT_MS, settled } from './harness/crash.js';
-import { REGION, useSchedulerFleet, waitFor } from './harness/fleet.js';
+import { createSnapshot, createVolume, idsInEc2 } from './harness/ec2-resources.js';
+import { useSchedulerFleet } from './harness/fleet.js';
 
 // A scheduler process SIGKILLed at each step of the cleanup job, another
 // process taking over, against Postgres and the EC2 emulator. Each scenario
@@ -35,32 +36,9 @@ afterAll(() => client?.destroy());
 
 const MANAGED = { Key: TAG_MANAGED_BY, Value: MANAGED_BY_VALUE };
 
-async function volume(tags: { Key: string; Value: string }[]): Promise<string> {
-  const v = await client.send(
-    new CreateVolumeCommand({
-      AvailabilityZone: `${REGION}a`,
-      Size: 1,
-      ...(tags.length ? { TagSpecifications: [{ ResourceType: 'volume', Tags: tags }] } : {}),
-    }),
-  );
-  return v.VolumeId ?? '';
-}
-
-/** A snapshot of the node's volume, made behind the service's back. */
-async function snapshot(tags: { Key: string; Value: string }[]): Promise<string> {
-  const input = {
-    VolumeId: currentVolume,
-    ...(tags.length ? { TagSpecifications: [{ ResourceType: 'snapshot' as const, Tags: tags }] } : {}),
-  };
-  // The emulator enforces EBS's spacing between two snapshots of one volume (scaled down): try again.
-  const s = await waitFor('a snapshot past the per-volume spacing', () =>
-    client.send(new CreateSnapshotCommand(input)).catch((err: Error) => {
-      if (err.name === 'SnapshotCreationPerVolumeRateExceeded') return undefined;
-      throw err;
-    }),
-  );
-  return s.SnapshotId ?? '';
-}
+const volume = (tags: Tag[]) => createVolume(client, tags);
+/** A snapshot of the node's volume. */
+const snapshot = (tags: Tag[]) => createSnapshot(client, currentVolume, tags);
 
 /** What one scenario leaves behind the service's back. */
 async function litter() {
@@ -76,13 +54,12 @@ async function litter() {
   };
 }
 
-async function present() {
-  const s = await fleet.emu.control.state();
-  return new Set([...s.volumes.map((v) => v.volumeId), ...s.snapshots.map((x) => x.snapshotId)]);
-}
+const present = () => idsInEc2(fleet.emu.control);
 
 async function candidates(): Promise<string[]> {
-  const rows = await fleet.em().execute<{ resource_id: string }[]>('select resource_id from cleanup_candidates');
+  const rows = await fleet
+    .em()
+    .execute<{ resource_id: string }[]>('select resource_id from cleanup_candidates');
   return rows.map((r) => r.resource_id).sort();
 }
 
@@ -112,7 +89,10 @@ describe.each(CLEANUP_POINTS)('a scheduler killed at %s', (point) => {
       await settled('every orphan and replaced volume deleted, no candidate left', async () => {
         const now = await present();
         const left = [...l.replacedVolumes, ...orphans].filter((id) => now.has(id));
-        return [...left.map((id) => `${id} still in EC2`), ...(await candidates()).map((id) => `candidate ${id}`)];
+        return [
+          ...left.map((id) => `${id} still in EC2`),
+          ...(await candidates()).map((id) => `candidate ${id}`),
+        ];
       });
       const after = await present();
       for (const id of [...l.foreignVolumes, ...l.foreignSnapshots, recordedSnapshot, currentVolume])

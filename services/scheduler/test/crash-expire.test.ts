@@ -22,7 +22,10 @@ describe.each(EXPIRE_POINTS)('a scheduler killed at %s', (point) => {
       const d = await fleet.seedDeployment();
       const expired = await completedBackups(fleet, d, ['old-1', 'old-2']);
       const [kept] = await completedBackups(fleet, d, ['kept']);
-      await em.execute("update backups set expires_at = now() - interval '1 second' where id in (?, ?)", expired);
+      await em.execute(
+        "update backups set expires_at = now() - interval '1 second' where id in (?, ?)",
+        expired,
+      );
 
       await crashAt(fleet, point);
       const afterCrash = await backupsOf(em, d);

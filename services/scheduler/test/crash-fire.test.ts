@@ -71,7 +71,9 @@ describe.each(FIRE_POINTS)('a scheduler killed at %s', (point) => {
         return !pending.some((j) => j.name === 'schedule.fire' && j.data.deploymentId === d.toString());
       });
       await settled('every backup settled and EC2 in line with Postgres', async () => {
-        const unsettled = (await backupsOf(em, d)).filter((b) => !['completed', 'deleted'].includes(b.status));
+        const unsettled = (await backupsOf(em, d)).filter(
+          (b) => !['completed', 'deleted'].includes(b.status),
+        );
         const problems = await snapshotProblems(em, (await fleet.emu.control.state()).snapshots);
         return [...unsettled.map((b) => `backup ${b.id} is ${b.status}`), ...problems];
       });
@@ -83,9 +85,12 @@ describe.each(FIRE_POINTS)('a scheduler killed at %s', (point) => {
       expect(new Set(ticks.map((b) => b.name)).size).toBe(ticks.length);
       for (const b of ticks) expect(b.name).toMatch(/^scheduled-\d{4}-\d\d-\d\dT\d{5}[02468]Z$/);
       // The rescuer ran every tick after the crash once: it found no other tick already fired.
-      expect(rescuer.fired().filter((f) => f.outcome === 'already-fired').map((f) => f.jobId)).toEqual([
-        killedJobId,
-      ]);
+      expect(
+        rescuer
+          .fired()
+          .filter((f) => f.outcome === 'already-fired')
+          .map((f) => f.jobId),
+      ).toEqual([killedJobId]);
       expect(rescuer.alive()).toBe(true);
       await rescuer.stop();
     },

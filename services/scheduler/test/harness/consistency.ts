@@ -20,7 +20,9 @@ export async function snapshotProblems(em: EntityManager, snapshots: EmuSnapshot
     `select id::text, kind from operations where status in ('queued', 'running')`,
   );
   if (unfinished.length) problems.push(`unfinished operations: ${JSON.stringify(unfinished)}`);
-  const deleting = await em.execute<{ id: string }[]>(`select id::text from backups where status = 'deleting'`);
+  const deleting = await em.execute<{ id: string }[]>(
+    `select id::text from backups where status = 'deleting'`,
+  );
   if (deleting.length) problems.push(`backups still deleting: ${deleting.map((b) => b.id).join(', ')}`);
 
   const recorded = new Set(
@@ -33,7 +35,8 @@ export async function snapshotProblems(em: EntityManager, snapshots: EmuSnapshot
   );
   const ours = snapshots.filter((s) => s.tags[TAG_MANAGED_BY] === MANAGED_BY_VALUE);
   for (const s of ours)
-    if (!recorded.has(s.snapshotId)) problems.push(`snapshot ${s.snapshotId} in EC2, recorded by no live backup`);
+    if (!recorded.has(s.snapshotId))
+      problems.push(`snapshot ${s.snapshotId} in EC2, recorded by no live backup`);
   for (const id of recorded)
     if (!snapshots.some((s) => s.snapshotId === id)) problems.push(`recorded snapshot ${id} missing in EC2`);
 

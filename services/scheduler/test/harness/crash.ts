@@ -12,7 +12,10 @@ export const FIRE_POINTS = [
   'fire:after-rotation-signals',
   'fire:after-signals',
 ] as const satisfies readonly CrashPoint[];
-export const EXPIRE_POINTS = ['expire:after-mark', 'expire:after-first-signal'] as const satisfies readonly CrashPoint[];
+export const EXPIRE_POINTS = [
+  'expire:after-mark',
+  'expire:after-first-signal',
+] as const satisfies readonly CrashPoint[];
 export const CLEANUP_POINTS = [
   'cleanup:after-replaced-volume-delete',
   'cleanup:after-record-orphans',
