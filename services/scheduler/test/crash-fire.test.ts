@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CRASH_POINTS } from '../src/env.js';
-import { scheduleJobId } from '../src/schedules/schedule-jobs.js';
 import { snapshotProblems } from './harness/consistency.js';
 import {
   CLEANUP_POINTS,
@@ -12,6 +11,7 @@ import {
   settled,
 } from './harness/crash.js';
 import { backupsOf, useSchedulerFleet, waitFor } from './harness/fleet.js';
+import { stopTicks } from './harness/schedule-ticks.js';
 
 // A scheduler process SIGKILLed at each step of a schedule's tick, another
 // process taking over, a real worker process driving the backups, against
@@ -61,15 +61,7 @@ describe.each(FIRE_POINTS)('a scheduler killed at %s', (point) => {
       );
       expect(rescuer.fired().find((f) => f.jobId === killedJobId)?.outcome).toBe('already-fired');
 
-      // Stop the ticks: the reconciler's sync removes the deployment's job scheduler.
-      await em.execute('delete from backup_schedules where deployment_id = ?', [d]);
-      await waitFor('the schedule unmirrored and its ticks drained', async () => {
-        const maintenance = fleet.queues.queue('maintenance');
-        const schedulers = await maintenance.getJobSchedulers(0, -1);
-        if (schedulers.some((s) => s.key === scheduleJobId(d))) return false;
-        const pending = await maintenance.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
-        return !pending.some((j) => j.name === 'schedule.fire' && j.data.deploymentId === d.toString());
-      });
+      await stopTicks(fleet, d);
       await settled('every backup settled and EC2 in line with Postgres', async () => {
         const unsettled = (await backupsOf(em, d)).filter(
           (b) => !['completed', 'deleted'].includes(b.status),
