@@ -79,7 +79,7 @@ describe('syncSchedules', () => {
 });
 
 describe('mirrorSchedule (the schedule.sync signal)', () => {
-  it('upserts, removes and re-adds one deployment’s job scheduler to match its row', async () => {
+  it('adds and removes one deployment’s job scheduler to match its row (none, enabled, disabled)', async () => {
     const em = db.orm.em.fork();
     const { deploymentId } = await seedDeployment(em);
     const input = { cron: '0 3 * * *', timezone: 'UTC', nodeId: null, expiresInDays: null, keepCount: null };
