@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
@@ -11,7 +10,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
 import { schedulerEnv } from '../../src/env.js';
 import { type SchedulerApp, startSchedulerApp } from '../../src/scheduler-app.js';
-import { type SchedulerProcess, useSchedulerProcesses, waitUntil } from './scheduler-process.js';
+import {
+  type SchedulerProcess,
+  spawnFromSource,
+  useSchedulerProcesses,
+  waitUntil,
+} from './scheduler-process.js';
 
 export { waitUntil as waitFor };
 
@@ -86,44 +90,23 @@ export function useSchedulerFleet(): SchedulerFleet {
     ec2Client: () =>
       new EC2Client({ region: REGION, endpoint: fleet.emu.endpoint, credentials: CREDENTIALS }),
     async startWorker() {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'],
-        {
-          cwd: WORKER_DIR,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '/tmp',
-            ...env(),
-            // Its start-up line is what says it is ready.
-            LOG_LEVEL: 'info',
-            POLL_INTERVAL_MS: '20',
-            // EBS's 15 s between snapshots of a volume, at the emulator's tiny time scale.
-            SNAPSHOT_VOLUME_SPACING_MS: '10',
-            EC2_MUTATING_RATE_PER_SEC: '1000',
-            EC2_MUTATING_BURST: '1000',
-            METRICS_PORT: '0',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      const collect = (d: Buffer) => {
-        out += d.toString();
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      stops.push(async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
+      const worker = spawnFromSource(WORKER_DIR, {
+        ...env(),
+        // Its start-up line is what says it is ready.
+        LOG_LEVEL: 'info',
+        POLL_INTERVAL_MS: '20',
+        // EBS's 15 s between snapshots of a volume, at the emulator's tiny time scale.
+        SNAPSHOT_VOLUME_SPACING_MS: '10',
+        EC2_MUTATING_RATE_PER_SEC: '1000',
+        EC2_MUTATING_BURST: '1000',
+        METRICS_PORT: '0',
       });
+      stops.push(async () => void (await worker.stop()));
       await waitUntil('the worker to start', async () => {
-        if (child.exitCode !== null) throw new Error(`worker exited: ${out}`);
-        return out.includes('"worker started"');
+        if (!worker.alive()) throw new Error(`worker exited: ${worker.output()}`);
+        return worker.output().includes('"worker started"');
       });
-      return child;
+      return worker.child;
     },
     async startScheduler(extra = {}) {
       const config = schedulerEnv.parse({

@@ -3,23 +3,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 
-// The scheduler as a real OS process, from its source (node --conditions=@backups/source
-// --import tsx src/main.ts), as `pnpm dev` runs it.
+// Services as real OS processes, from their source (node --conditions=@backups/source
+// --import tsx src/main.ts), as `pnpm dev` runs them.
 
 const SCHEDULER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-export interface SchedulerProcess {
-  child: ChildProcess;
-  output(): string;
+export interface SchedulerProcess extends ServiceProcess {
   /** The process's "schedule fired" log lines. */
   fired(): { outcome: string; jobId: string; deploymentId: string }[];
   /** Resolves with the ops port's base URL once the process logs it. */
   opsUrl(): Promise<string>;
-  /** Resolves once the process has exited, however it ended. */
-  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM, then wait for the exit. */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  alive(): boolean;
 }
 
 /** Polls `check` until it returns a value other than undefined or false, or throws naming `what`. */
@@ -50,17 +43,21 @@ export function useSchedulerProcesses(): (env: Record<string, string>) => Schedu
   };
 }
 
-function spawnScheduler(env: Record<string, string>): SchedulerProcess {
+export interface ServiceProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once the process has exited, however it ended. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then wait for the exit. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive(): boolean;
+}
+
+/** Starts a service of the repository from its source in `dir`, collecting its output. */
+export function spawnFromSource(dir: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: SCHEDULER_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      METRICS_PORT: '0',
-      // The tests read the process's log lines.
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -78,22 +75,31 @@ function spawnScheduler(env: Record<string, string>): SchedulerProcess {
     child,
     output: () => out,
     alive,
+    exited: () => exit,
+    stop: async () => {
+      if (alive()) child.kill('SIGTERM');
+      return exit;
+    },
+  };
+}
+
+function spawnScheduler(env: Record<string, string>): SchedulerProcess {
+  // The tests read the process's log lines; METRICS_PORT 0 picks a free port.
+  const p = spawnFromSource(SCHEDULER_DIR, { METRICS_PORT: '0', LOG_LEVEL: 'info', ...env });
+  return {
+    ...p,
     fired: () =>
-      out
+      p
+        .output()
         .split('\n')
         .filter((l) => l.includes('"msg":"schedule fired"'))
         .map((l) => JSON.parse(l) as { outcome: string; jobId: string; deploymentId: string }),
     opsUrl: async () => {
       const port = await waitUntil('the ops port in the log', () => {
-        if (!alive()) throw new Error(`scheduler exited: ${out}`);
-        return out.match(/"port":(\d+).*metrics and health endpoints listening/)?.[1];
+        if (!p.alive()) throw new Error(`scheduler exited: ${p.output()}`);
+        return p.output().match(/"port":(\d+).*metrics and health endpoints listening/)?.[1];
       });
       return `http://127.0.0.1:${port}`;
-    },
-    exited: () => exit,
-    stop: async () => {
-      if (alive()) child.kill('SIGTERM');
-      return exit;
     },
   };
 }
