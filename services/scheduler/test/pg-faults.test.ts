@@ -118,7 +118,8 @@ describe('a scheduler process under Postgres faults', () => {
     await proxy.cut();
     await waitFor('readyz not ready', async () => (await readyz(p)) === 503);
     // Postgres stays away until the first tick due during the outage has failed five
-    // times (tens of seconds): longer than a short blip, as a failover or restart can be.
+    // times (over ten seconds; five attempts was the whole retry budget of a tick before):
+    // longer than a short blip, as a failover or restart can be.
     const firstDuring = await waitFor('a tick due during the outage failing', async () =>
       (await ticks(fleet, d, ['delayed', 'waiting', 'active', 'failed'])).find(
         (j) => j.attemptsMade > 0 && tickAt(j) >= cutAt,
