@@ -58,6 +58,10 @@ export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
         crashPoint('fire:after-create');
         for (const id of outcome.rotated) await queues.enqueue('backup.delete', { backupId: id.toString() });
         crashPoint('fire:after-rotation-signals');
+      }
+      // A retried tick (its first run died after committing) signals again rather
+      // than leave its backup to the reconciler's next sweep; the drive is deduplicated.
+      if (outcome.kind === 'created' || outcome.kind === 'already-fired') {
         await queues.enqueue('operation.drive', { deploymentId });
         crashPoint('fire:after-signals');
       }
