@@ -145,6 +145,8 @@ describe.skipIf(AGAINST_AWS)('in-process and standalone', () => {
       });
       child.once('exit', () => reject(new Error(`CLI exited early: ${output}`)));
     });
+    // Until it is used, the listening line is all it has written.
+    expect(output.trim().split('\n'), output).toHaveLength(1);
     const client = new EC2Client({
       endpoint,
       region: 'ap-south-1',

@@ -106,16 +106,20 @@ describe.skipIf(AGAINST_AWS)('request throttling (token buckets)', () => {
   });
 
   it('refills over (scaled) time', async () => {
-    // One token per 50 nominal seconds (0.5 s here): the second call cannot find
-    // a refilled bucket however slow the machine, and the refill is awaited, not timed.
+    // One token per 50 nominal seconds. The clock stands still (a virtual second per ~12
+    // real days) while the bucket is emptied, so the second call cannot find it refilled
+    // however slow the machine; then time runs again and the refill is awaited, not timed.
     await target.control.configure({
       limits: { buckets: { DeleteSnapshot: { capacity: 1, refillPerSecond: 0.02 } } },
     });
+    const { timeScale } = await target.control.config();
+    await target.control.configure({ timeScale: 1e9 });
     const unknown = 'snap-0123456789abcdef0';
     const deleteUnknown = async () =>
       (await sdkError(target.noRetryClient.send(new DeleteSnapshotCommand({ SnapshotId: unknown })))).name;
     expect(await deleteUnknown()).toBe('InvalidSnapshot.NotFound');
     expect(await deleteUnknown()).toBe('RequestLimitExceeded');
+    await target.control.configure({ timeScale });
     let answer = 'RequestLimitExceeded';
     while (answer === 'RequestLimitExceeded') {
       await sleep(50);

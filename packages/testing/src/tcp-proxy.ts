@@ -24,11 +24,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     const upstream = connect(target.port, target.host);
     sockets.add(client);
     sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    // After pipe(), which resumes its source: a connection opened during a stall must hang too.
     if (stalled) {
       client.pause();
       upstream.pause();
     }
-    client.pipe(upstream).pipe(client);
     const drop = () => {
       client.destroy();
       upstream.destroy();

@@ -1,17 +1,16 @@
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '@backups/shared';
 import { ensureDatabase } from '@backups/shared/db';
 import { createMigratingOrm } from '@backups/shared/db/migrator';
 import { registerDeployment } from '@backups/shared/deployments';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { createApiKey, createTenant } from '@backups/shared/tenants';
-import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
+import { serveForBench } from './bench-server.js';
 
 // Throughput and latency of the list and create endpoints at 64 connections,
 // beside a bare Hono route doing one Postgres query (the floor this machine
@@ -103,7 +102,9 @@ const app = createApp({
     rateLimitWindowSeconds: 60,
     authCacheTtlMs: 2_000,
     bodyLimitBytes: 16_384,
-    requestTimeoutMs: 5_000,
+    // Above any latency the run sees: a request cut off by the deadline leaves its handler
+    // running unseen, and teardown must wait for every handler (bench-server.ts).
+    requestTimeoutMs: 120_000,
     redisPrefix: prefix,
   },
 });
@@ -112,23 +113,8 @@ const baseline = new Hono().get('/baseline', async (c) => {
   return c.json(rows);
 });
 
-function listen(
-  fetch: (req: Request) => Response | Promise<Response>,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        // Resolves once requests still in flight are answered: only then may Redis and
-        // Postgres close, or a late request's command fails on a closed connection.
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
-}
-
-const api = await listen(app.fetch);
-const bare = await listen(baseline.fetch);
+const api = await serveForBench(app.fetch);
+const bare = await serveForBench(baseline.fetch);
 
 interface Row {
   name: string;
@@ -203,6 +189,7 @@ try {
     );
   }
 } finally {
+  // Servers and their handlers first, then the queues, Redis and Postgres they use.
   await Promise.all([api.close(), bare.close()]);
 }
 

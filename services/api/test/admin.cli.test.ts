@@ -86,6 +86,7 @@ describe('admin CLI', () => {
     );
     const secret = keyOut.at(-1) ?? '';
     expect(secret).toMatch(/^ld_[0-9A-Za-z]{32,}$/);
+    expect(keyOut.filter((line) => line.includes(secret))).toHaveLength(1);
     const keyId = keyOut[0]?.match(/^key (\d+) created/)?.[1];
     const [row] = await sql<{
       key_hash: string;
@@ -102,6 +103,11 @@ describe('admin CLI', () => {
     const stored = JSON.stringify(await sql('select * from api_keys'));
     expect(stored).not.toContain(secret);
     expect(await admin('key:revoke', '--id', String(keyId))).toEqual([`key ${keyId} revoked`]);
+    const [revoked] = await sql<{ revoked_at: string | null }>(
+      'select revoked_at from api_keys where id = ?',
+      [keyId],
+    );
+    expect(revoked?.revoked_at).not.toBeNull();
     expect(await admin('key:revoke', '--id', String(keyId))).toEqual([
       `key ${keyId} not found or already revoked`,
     ]);

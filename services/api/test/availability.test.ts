@@ -1,30 +1,25 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createLogger } from '@backups/shared';
-import { createOrm, type Orm } from '@backups/shared/db';
-import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { startTcpProxy, type TcpProxy, useTestDatabase, useTestRedis } from '@backups/testing';
-import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
+import { type ApiProcess, startApiProcess, waitReady } from './api-process.js';
 import { type Seeded, seedTenant } from './harness.js';
 
-// Postgres and Redis are reached through proxies this file can cut, so the
-// shared servers other engineers use are never stopped.
+// The API as a real process (src/main.ts), reaching Postgres and Redis through
+// proxies this file can cut, stall or whose backends it can terminate, so the
+// shared servers other engineers use are never stopped. A dependency away must
+// give every caller an answer in the error shape, never a hang or a crash, and
+// the process must recover on its own.
 
 const db = useTestDatabase();
 const redis = useTestRedis();
+// Bounds on waits only a hang would reach (two shared, busy cores).
+const HANG_MS = 60_000;
 let pgProxy: TcpProxy;
 let redisProxy: TcpProxy;
-let orm: Orm;
-let producer: Redis;
-let queues: JobQueues;
+let api: ApiProcess;
 let url: string;
-let closeServer: () => Promise<void>;
 let seeded: Seeded;
-const silent = createLogger({ service: 'api-test', level: 'silent', pretty: false });
 
 beforeAll(async () => {
   const pgUrl = new URL(db.url);
@@ -33,44 +28,27 @@ beforeAll(async () => {
   redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   pgUrl.port = String(pgProxy.port);
   redisUrl.port = String(redisProxy.port);
-  orm = await createOrm({ databaseUrl: pgUrl.toString(), poolMax: 4, logger: silent });
-  producer = createRedis(redisUrl.toString(), 'producer');
-  producer.on('error', () => undefined);
-  await once(producer, 'ready');
-  queues = new JobQueues(producer, redis.prefix);
-  const app = createApp({
-    orm,
-    redis: producer,
-    queues,
-    logger: silent,
-    settings: {
-      rateLimitRequests: 100_000,
-      rateLimitWindowSeconds: 60,
-      authCacheTtlMs: 0,
-      bodyLimitBytes: 16_384,
-      requestTimeoutMs: 1_000,
-      redisPrefix: redis.prefix,
-    },
+  api = await startApiProcess(db, redis, {
+    DATABASE_URL: pgUrl.toString(),
+    // A small pool: a connection leaked by a fault would soon leave none for the requests after it.
+    DATABASE_POOL_MAX: '4',
+    REDIS_URL: redisUrl.toString(),
+    RATE_LIMIT_REQUESTS: '100000',
+    AUTH_CACHE_TTL_MS: '0',
+    REQUEST_TIMEOUT_MS: '1000',
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closeServer = () => new Promise((resolve) => server.close(() => resolve()));
-  seeded = await seedTenant(db.orm.em.fork() as EntityManager);
-});
+  url = api.url;
+  seeded = await seedTenant(db.orm.em.fork() as EntityManager, { backupLimitOverride: 100_000 });
+  await waitReady(api);
+}, 3 * HANG_MS);
 
 afterAll(async () => {
-  // Proxies first: a query or command still parked behind a stall then fails at
-  // once, instead of holding a request or a pooled connection that closing the
-  // server or the pool would wait for.
   await pgProxy?.close();
   await redisProxy?.close();
-  await closeServer?.();
-  await queues?.close().catch(() => undefined);
-  producer?.disconnect();
-  await orm?.close(true);
+  if (api && alive()) api.child.kill('SIGKILL');
 });
+
+const alive = () => api.child.exitCode === null && api.child.signalCode === null;
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${url}${path}`, {
@@ -86,14 +64,29 @@ async function call(method: string, path: string, body?: unknown) {
   };
 }
 
-async function eventually(fn: () => Promise<number>, want: number, timeoutMs = 8_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let got = await fn();
-  while (got !== want && Date.now() < deadline) {
+/** The spec's answer while a dependency is away: 503, `unavailable` with the request's id, and Retry-After. */
+function expectUnavailable(res: Awaited<ReturnType<typeof call>>): void {
+  expect(res.status, res.text).toBe(503);
+  expect(JSON.parse(res.text).error).toMatchObject({ code: 'unavailable', request_id: res.requestId });
+  expect(Number(res.retryAfter)).toBeGreaterThan(0);
+}
+
+/** Polls `check` until it returns a value other than undefined/false (or HANG_MS passes). */
+async function eventually<T>(check: () => Promise<T | undefined | false>): Promise<T | undefined> {
+  const deadline = Date.now() + HANG_MS;
+  for (;;) {
+    const value = await check();
+    if ((value !== undefined && value !== false) || Date.now() > deadline) return value || undefined;
     await new Promise((r) => setTimeout(r, 200));
-    got = await fn();
   }
-  return got;
+}
+
+const statusBecomes = async (fn: () => Promise<{ status: number }>, want: number) =>
+  (await eventually(async () => (await fn()).status === want)) ? want : (await fn()).status;
+
+async function ready() {
+  const res = await fetch(`${url}/readyz`);
+  return { status: res.status, body: JSON.parse(await res.text()) };
 }
 
 async function backupCount(): Promise<number> {
@@ -103,71 +96,151 @@ async function backupCount(): Promise<number> {
   return Number(row?.n);
 }
 
+const list = () => `/deployments/${seeded.deploymentId}/backups`;
+
 describe('503 unavailable while a dependency is away, and recovery without a restart', () => {
-  it('answers 503 with Retry-After when Redis is unreachable, accepts no work, then recovers', async () => {
-    const list = `/deployments/${seeded.deploymentId}/backups`;
-    expect((await call('GET', list)).status).toBe(200);
-    await redisProxy.cut();
-    for (const [method, body] of [
-      ['GET', undefined],
-      ['POST', { name: 'during-outage' }],
-    ] as const) {
-      const res = await call(method, list, body);
-      expect(res.status, res.text).toBe(503);
-      expect(JSON.parse(res.text).error).toMatchObject({ code: 'unavailable', request_id: res.requestId });
-      expect(Number(res.retryAfter)).toBeGreaterThan(0);
-    }
-    expect(await backupCount()).toBe(0);
-    await redisProxy.restore();
-    expect(
-      await eventually(async () => (await call('POST', list, { name: 'after-outage' })).status, 204),
-    ).toBe(204);
-  });
+  it(
+    'answers 503 with Retry-After when Redis is unreachable, accepts no work, then recovers',
+    async () => {
+      expect((await call('GET', list())).status).toBe(200);
+      const before = await backupCount();
+      await redisProxy.cut();
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['POST', { name: 'during-outage' }],
+      ] as const)
+        expectUnavailable(await call(method, list(), body));
+      expect(await backupCount()).toBe(before);
+      await redisProxy.restore();
+      expect(await statusBecomes(() => call('POST', list(), { name: 'after-outage' }), 204)).toBe(204);
+      expect(alive(), api.output()).toBe(true);
+    },
+    3 * HANG_MS,
+  );
 
-  it('/readyz reports Redis away (503) and back (200), naming each dependency; /healthz stays 200', async () => {
-    const ready = async () => {
-      const res = await fetch(`${url}/readyz`);
-      return { status: res.status, body: JSON.parse(await res.text()) };
-    };
-    expect(await ready()).toEqual({
-      status: 200,
-      body: { status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } },
-    });
-    await redisProxy.cut();
-    expect(await ready()).toEqual({
-      status: 503,
-      body: { status: 'not_ready', checks: { postgres: { ok: true }, redis: { ok: false } } },
-    });
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    await redisProxy.restore();
-    expect(await eventually(async () => (await ready()).status, 200)).toBe(200);
-  });
+  it(
+    '/readyz reports Redis away (503) and back (200), naming each dependency; /healthz stays 200',
+    async () => {
+      expect(await ready()).toEqual({
+        status: 200,
+        body: { status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } },
+      });
+      await redisProxy.cut();
+      expect(await ready()).toEqual({
+        status: 503,
+        body: { status: 'not_ready', checks: { postgres: { ok: true }, redis: { ok: false } } },
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await redisProxy.restore();
+      expect(await statusBecomes(ready, 200)).toBe(200);
+    },
+    3 * HANG_MS,
+  );
 
-  it('answers 503 with Retry-After when Postgres is unreachable, then recovers', async () => {
-    const list = `/deployments/${seeded.deploymentId}/backups`;
-    await pgProxy.cut();
-    const res = await call('GET', list);
-    expect(res.status, res.text).toBe(503);
-    expect(JSON.parse(res.text).error.code).toBe('unavailable');
-    expect(Number(res.retryAfter)).toBeGreaterThan(0);
-    const ready = await fetch(`${url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(JSON.parse(await ready.text()).checks).toEqual({ postgres: { ok: false }, redis: { ok: true } });
-    await pgProxy.restore();
-    expect(await eventually(async () => (await call('GET', list)).status, 200)).toBe(200);
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
-  });
+  it(
+    'Postgres unreachable (connections dropped, new ones refused): requests in flight get 2xx or 503, requests during it 503 with Retry-After, /readyz says so, then both recover',
+    async () => {
+      expect((await call('GET', list())).status).toBe(200);
+      // Requests already on their way when the link goes: each gets an answer, none a 500.
+      const inFlight = Array.from({ length: 6 }, (_, i) =>
+        i % 2 ? call('GET', list()) : call('POST', list(), { name: `in-flight-${i}` }),
+      );
+      await pgProxy.cut();
+      for (const res of await Promise.all(inFlight)) if (res.status >= 300) expectUnavailable(res);
+      for (const [method, body] of [
+        ['GET', undefined],
+        ['POST', { name: 'during-outage' }],
+      ] as const)
+        expectUnavailable(await call(method, list(), body));
+      const away = await ready();
+      expect(away).toEqual({
+        status: 503,
+        body: { status: 'not_ready', checks: { postgres: { ok: false }, redis: { ok: true } } },
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(alive(), api.output()).toBe(true);
+      await pgProxy.restore();
+      expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
+      expect(await statusBecomes(() => call('POST', list(), { name: 'after-outage' }), 204)).toBe(204);
+      expect((await ready()).status).toBe(200);
+    },
+    3 * HANG_MS,
+  );
 
-  it('answers 503 within the request deadline when Postgres hangs instead of refusing, then recovers', async () => {
-    const list = `/deployments/${seeded.deploymentId}/backups`;
-    expect((await call('GET', list)).status).toBe(200);
-    pgProxy.stall();
-    const started = Date.now();
-    const res = await call('GET', list);
-    expect(res.status, res.text).toBe(503);
-    expect(JSON.parse(res.text).error.code).toBe('unavailable');
-    expect(Date.now() - started).toBeLessThan(3_000);
-    pgProxy.unstall();
-    expect(await eventually(async () => (await call('GET', list)).status, 200)).toBe(200);
-  });
+  it(
+    'Postgres hung (no bytes move): a request is answered 503 while it is still hung, /readyz says so, then both recover',
+    async () => {
+      expect((await call('GET', list())).status).toBe(200);
+      pgProxy.stall();
+      // The stall lasts until the answer arrives (or a hang guard passes): an
+      // answer that comes first was bounded by the request deadline, not by the
+      // end of the outage.
+      const answered = await Promise.race([
+        call('GET', list()),
+        new Promise<'still hung'>((r) => setTimeout(() => r('still hung'), HANG_MS)),
+      ]);
+      const readiness = await ready();
+      pgProxy.unstall();
+      expect(answered).not.toBe('still hung');
+      if (answered !== 'still hung') expectUnavailable(answered);
+      expect(readiness.status).toBe(503);
+      expect(readiness.body.checks).toEqual({ postgres: { ok: false }, redis: { ok: true } });
+      expect(alive(), api.output()).toBe(true);
+      expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
+      expect(await statusBecomes(ready, 200)).toBe(200);
+    },
+    3 * HANG_MS,
+  );
+
+  it(
+    'Postgres backends terminated mid-transaction under load: each request answers 2xx or 503 (never another error), and the pool gets every connection back',
+    async () => {
+      const killer = new pg.Client({ connectionString: db.url });
+      await killer.connect();
+      const answers: (Awaited<ReturnType<typeof call>> & { method: string })[] = [];
+      let loading = true;
+      // Four callers back to back, half of them creating backups (a transaction each).
+      const load = Array.from({ length: 4 }, async (_, i) => {
+        const method = i % 2 ? 'GET' : 'POST';
+        while (loading)
+          answers.push({
+            method,
+            ...(await call(method, list(), i % 2 ? undefined : { name: `load-${i}` })),
+          });
+      });
+      try {
+        // Terminate the API's connections that are inside a transaction (between
+        // its statements) until kills have landed on a few creates.
+        const landed = await eventually(async () => {
+          await killer.query(
+            `select pg_terminate_backend(pid) from pg_stat_activity
+            where datname = $1 and pid <> pg_backend_pid() and state = 'idle in transaction'`,
+            [db.name],
+          );
+          return answers.filter((a) => a.status === 503 && a.method === 'POST').length >= 3;
+        });
+        expect(landed, `answers: ${answers.map((a) => `${a.method} ${a.status}`).join(',')}`).toBe(true);
+      } finally {
+        loading = false;
+        await Promise.all(load);
+        await killer.end();
+      }
+      for (const res of answers) if (res.status >= 300) expectUnavailable(res);
+      expect(alive(), api.output()).toBe(true);
+      // The pool (4 connections) has them all back: a burst of requests all succeed.
+      expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);
+      const burst = await Promise.all(Array.from({ length: 8 }, () => call('GET', list())));
+      expect(burst.map((r) => r.status)).toEqual(Array(8).fill(200));
+    },
+    3 * HANG_MS,
+  );
+
+  it(
+    'after every outage, SIGTERM stops the process with exit code 0 (no connection left checked out)',
+    async () => {
+      expect(alive(), api.output()).toBe(true);
+      expect(await api.stop(), api.output().slice(-3000)).toBe(0);
+    },
+    3 * HANG_MS,
+  );
 });

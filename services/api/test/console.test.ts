@@ -313,9 +313,12 @@ describe('Console Backups tab', () => {
     await page.waitForTimeout(3_500);
     expect(apiCalls).toBe(0);
     expect(await row(page, pending).locator('.badge').textContent()).toBe('Pending');
-    // Visible again: refreshed at once.
+    // Visible again: refreshed at once. Polling stopped while hidden, so the request
+    // awaited here can only come from the page becoming visible.
+    const refreshed = page.waitForRequest((req) => new URL(req.url()).pathname.startsWith('/deployments/'));
     await setHidden(page, false);
-    await waitForText(row(page, pending).locator('.badge'), 'In Progress', 1_500);
+    await refreshed;
+    await waitForText(row(page, pending).locator('.badge'), 'In Progress');
 
     await api
       .em()

@@ -155,16 +155,16 @@ export interface Seeded {
   manageKey: string;
 }
 
+interface DeploymentOptions {
+  cloud?: 'aws' | 'gcp' | 'azure';
+  storageType?: 'network' | 'nvme';
+  deploymentId?: bigint;
+}
+
 /** A tenant with read, manage and read+manage keys, and one deployment with two nodes. */
 export async function seedTenant(
   em: EntityManager,
-  opts: {
-    plan?: Plan;
-    backupLimitOverride?: number | null;
-    cloud?: 'aws' | 'gcp' | 'azure';
-    storageType?: 'network' | 'nvme';
-    deploymentId?: bigint;
-  } = {},
+  opts: DeploymentOptions & { plan?: Plan; backupLimitOverride?: number | null } = {},
 ): Promise<Seeded> {
   const tenantId = await createTenant(em, {
     name: 'acme',
@@ -173,6 +173,23 @@ export async function seedTenant(
   });
   const key = async (permissions: Permission[]) =>
     (await createApiKey(em, { tenantId, name: 'test', permissions })).secret;
+  const { deploymentId, nodeIds } = await seedDeployment(em, tenantId, opts);
+  return {
+    tenantId,
+    deploymentId,
+    nodeIds,
+    key: await key(['deployment:read', 'deployment:manage']),
+    readKey: await key(['deployment:read']),
+    manageKey: await key(['deployment:manage']),
+  };
+}
+
+/** One more deployment with two nodes, of an existing tenant. */
+export async function seedDeployment(
+  em: EntityManager,
+  tenantId: bigint,
+  opts: DeploymentOptions = {},
+): Promise<{ deploymentId: bigint; nodeIds: bigint[] }> {
   const volume = (n: number) => ({
     volumeId: `vol-${fakeInstanceId().slice(2)}${n}`,
     deviceName: '/dev/sdf',
@@ -196,14 +213,7 @@ export async function seedTenant(
       { instanceId: fakeInstanceId(), availabilityZone: 'us-west-1b', volumes: [volume(2)] },
     ],
   });
-  return {
-    tenantId,
-    deploymentId,
-    nodeIds,
-    key: await key(['deployment:read', 'deployment:manage']),
-    readKey: await key(['deployment:read']),
-    manageKey: await key(['deployment:manage']),
-  };
+  return { deploymentId, nodeIds };
 }
 
 /** Inserts a backup directly in a given state, as the worker would have left it. */

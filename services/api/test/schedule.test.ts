@@ -40,7 +40,8 @@ describe('backup schedule', () => {
 
     // The API writes no job scheduler itself: it signals the scheduler, which
     // mirrors the row (services/scheduler tests). Signals for one deployment
-    // fold into one waiting job, since the scheduler re-reads the row.
+    // fold into one waiting job, since the scheduler re-reads the row, so each
+    // change below starts from no waiting signal to show that it sent its own.
     const signals = async () =>
       (await api.queues.queue('maintenance').getJobs(['waiting', 'delayed', 'prioritized'])).filter(
         (j) => j.name === 'schedule.sync' && j.data.deploymentId === t.deploymentId.toString(),
@@ -53,6 +54,7 @@ describe('backup schedule', () => {
     expect((get.json as Schedule).cron).toBe('0 3 * * *');
 
     // Replacing it (disabled) keeps the row; the scheduler removes its job scheduler.
+    await Promise.all((await signals()).map((j) => j.remove()));
     const off = await api.request('PUT', path, {
       key: t.key,
       body: { cron: '30 1 * * 1', timezone: 'UTC', enabled: false, node_id: Number(t.nodeIds[0]) },

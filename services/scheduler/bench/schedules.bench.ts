@@ -111,22 +111,27 @@ async function firing(): Promise<void> {
     FIRING,
     (job) => job.timestamp + (job.opts.delay ?? 0),
   );
-  await inBatches(FIRING, 100, (i) =>
-    upsertScheduleJob(queue, {
-      deploymentId: String(i + 1),
-      cron: '* * * * *',
-      timezone: 'UTC',
-      enabled: true,
-    }),
-  );
-  console.log(
-    `waiting ${Math.round((dueAt - Date.now()) / 1000)} s for ${FIRING} schedules due at ${new Date(dueAt).toISOString()}…`,
-  );
-  await Promise.race([
-    collector.done,
-    new Promise((r) => setTimeout(r, dueAt - Date.now() + 60_000).unref()),
-  ]);
-  await collector.close();
+  // The collector's worker and connection keep the process alive: closed on every path,
+  // so a failure ends the run with its error instead of hanging.
+  try {
+    await inBatches(FIRING, 100, (i) =>
+      upsertScheduleJob(queue, {
+        deploymentId: String(i + 1),
+        cron: '* * * * *',
+        timezone: 'UTC',
+        enabled: true,
+      }),
+    );
+    console.log(
+      `waiting ${Math.round((dueAt - Date.now()) / 1000)} s for ${FIRING} schedules due at ${new Date(dueAt).toISOString()}…`,
+    );
+    await Promise.race([
+      collector.done,
+      new Promise((r) => setTimeout(r, dueAt - Date.now() + 60_000).unref()),
+    ]);
+  } finally {
+    await collector.close();
+  }
   const sorted = collector.delays.slice(0, FIRING).sort((a, b) => a - b);
   console.log(
     `schedule firing delay (${sorted.length} fired): p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms, max ${sorted.at(-1)} ms`,
@@ -136,11 +141,14 @@ async function firing(): Promise<void> {
   const baseline = new Queue('baseline', { connection: redis, prefix: bp });
   const base = await collectDelays('baseline', bp, FIRING, (job) => job.timestamp + (job.opts.delay ?? 0));
   const at = Date.now() + 3_000;
-  await inBatches(FIRING, 100, (i) =>
-    baseline.add('x', { i }, { delay: at - Date.now(), ...JOB_CATALOGUE['schedule.fire'].options }),
-  );
-  await Promise.race([base.done, new Promise((r) => setTimeout(r, 60_000).unref())]);
-  await base.close();
+  try {
+    await inBatches(FIRING, 100, (i) =>
+      baseline.add('x', { i }, { delay: at - Date.now(), ...JOB_CATALOGUE['schedule.fire'].options }),
+    );
+    await Promise.race([base.done, new Promise((r) => setTimeout(r, 60_000).unref())]);
+  } finally {
+    await base.close();
+  }
   const bs = base.delays.sort((a, b) => a - b);
   console.log(
     `baseline: ${bs.length} delayed jobs due at one instant: p50 ${percentile(bs, 50)} ms, p99 ${percentile(bs, 99)} ms`,

@@ -1,7 +1,13 @@
 import type { Logger } from '@backups/shared';
 import { createOrm, type Orm } from '@backups/shared/db';
 import { Ec2Regions } from '@backups/shared/ec2';
-import { createRedis, JOB_CATALOGUE, JobQueues, startJobWorkers } from '@backups/shared/jobs';
+import {
+  cappedBackoffMs,
+  createRedis,
+  JOB_CATALOGUE,
+  JobQueues,
+  startJobWorkers,
+} from '@backups/shared/jobs';
 import {
   createMetrics,
   type Metrics,
@@ -85,7 +91,13 @@ export async function startSchedulerApp(config: SchedulerConfig, log: Logger): P
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     log,
-    options: { concurrency: config.SCHEDULER_CONCURRENCY },
+    options: {
+      concurrency: config.SCHEDULER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_DURATION_MS,
+      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+      // schedule.fire retries on the catalogue's capped backoff.
+      settings: { backoffStrategy: cappedBackoffMs },
+    },
   });
   log.info({ concurrency: config.SCHEDULER_CONCURRENCY }, 'scheduler started');
 

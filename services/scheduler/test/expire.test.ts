@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('expireBackups', () => {
-  it('deletes settled backups past expiry, and leaves running, restoring and unexpired ones', async () => {
+  it('moves settled backups past expiry to deleting and queues their deletes; leaves running, restored-from and unexpired ones', async () => {
     const em = db.orm.em.fork();
     const { deploymentId } = await seedDeployment(em);
     const past = new Date(Date.now() - 60_000);

@@ -122,5 +122,7 @@ describe('fireSchedule', () => {
     const d = await seed(em, { enabled: false });
     expect(await fireSchedule(em, d, 'schedule:tick-5', tick)).toEqual({ kind: 'no-schedule' });
     expect(await fireSchedule(em, 999_999n, 'schedule:tick-6', tick)).toEqual({ kind: 'no-schedule' });
+    expect(await em.execute('select 1 from backups where deployment_id = ?', [d])).toEqual([]);
+    expect(await em.execute('select 1 from operations where deployment_id = ?', [d])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { JobQueues } from '@backups/shared/jobs';
+import { JOB_CATALOGUE, JobQueues } from '@backups/shared/jobs';
 import { saveSchedule } from '@backups/shared/schedules';
 import { seedDeployment, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -79,7 +79,7 @@ describe('syncSchedules', () => {
 });
 
 describe('mirrorSchedule (the schedule.sync signal)', () => {
-  it('upserts, removes and re-adds one deployment’s job scheduler to match its row', async () => {
+  it('adds and removes one deployment’s job scheduler to match its row (none, enabled, disabled)', async () => {
     const em = db.orm.em.fork();
     const { deploymentId } = await seedDeployment(em);
     const input = { cron: '0 3 * * *', timezone: 'UTC', nodeId: null, expiresInDays: null, keepCount: null };
@@ -99,5 +99,34 @@ describe('mirrorSchedule (the schedule.sync signal)', () => {
     await em.transactional((tx) => saveSchedule(tx, deploymentId, { ...input, enabled: false }));
     expect(await mirrorSchedule(em, maintenance, deploymentId)).toBe('removed');
     expect((await schedulers()).has(scheduleJobId(deploymentId))).toBe(false);
+  });
+});
+
+describe('syncSchedules after the retry settings of a tick changed', () => {
+  it('re-upserts a scheduler made with older retry settings to the catalogue’s, once', async () => {
+    const em = db.orm.em.fork();
+    const d = await addSchedule(em, '0 3 * * *', 'UTC');
+    const maintenance = queues.queue('maintenance');
+    // As an earlier release upserted it: five plain exponential attempts.
+    await maintenance.upsertJobScheduler(
+      scheduleJobId(d),
+      { pattern: '0 3 * * *', tz: 'UTC' },
+      {
+        name: 'schedule.fire',
+        data: { deploymentId: String(d) },
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+      },
+    );
+    const optsNow = async () =>
+      (await maintenance.getJobSchedulers(0, -1, true)).find((s) => s.key === scheduleJobId(d))?.template
+        ?.opts;
+
+    const first = await syncSchedules(em, maintenance);
+    expect(first.upserted).toBeGreaterThanOrEqual(1);
+    expect(await optsNow()).toMatchObject({
+      attempts: JOB_CATALOGUE['schedule.fire'].options.attempts,
+      backoff: JOB_CATALOGUE['schedule.fire'].options.backoff,
+    });
+    expect(await syncSchedules(em, maintenance)).toEqual({ upserted: 0, removed: 0 });
   });
 });

@@ -1,23 +1,8 @@
 import { awsEnv, databaseEnv, loadConfig, logEnv, redisEnv } from '@backups/shared';
 import { z } from 'zod';
+import { CRASH_POINTS } from './crash.js';
 
-/** Steps at which a test can make the process SIGKILL itself (crash-safety tests only). */
-export const CRASH_POINTS = [
-  'backup:after-reserve',
-  'backup:after-confirm',
-  'backup:after-create-snapshots',
-  'backup:after-record-snapshots',
-  'backup:before-release',
-  'poller:after-describe',
-  'poller:after-record',
-  'restore:after-create-volume',
-  'restore:after-stop',
-  'restore:after-detach',
-  'restore:after-attach',
-  'restore:after-start',
-  'rollback:after-attach',
-] as const;
-export type CrashPoint = (typeof CRASH_POINTS)[number];
+export type { CrashPoint } from './crash.js';
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 

@@ -101,6 +101,7 @@ export async function startWorkerApp(
       orm,
       ec2,
       log,
+      crashPoint,
       onFinished: (outcome, seconds) =>
         metrics.operationDuration.observe({ kind: 'delete', outcome }, seconds),
     }),

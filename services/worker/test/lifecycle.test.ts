@@ -110,8 +110,9 @@ describe('backup, restore and delete against the emulator', () => {
         (await row<{ status: string }>(em, 'select status from backups where id = ?', [old.toString()]))
           ?.status === 'completed',
     );
-    // Snapshots now take ~30 s: the next backup stays in progress for the rest of the test.
-    await fleet.emu.control.configure({ timings: { snapshotBaseMs: 60_000_000 } });
+    // Snapshots now take ~8 hours: the next backup stays in progress for the rest of the test,
+    // however slowly a busy machine runs it.
+    await fleet.emu.control.configure({ timings: { snapshotBaseMs: 60_000_000_000 } });
     try {
       const { backupId: slow } = await requestBackup(em, fleet.queues, dep.deploymentId);
       await waitFor(

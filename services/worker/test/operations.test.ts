@@ -57,14 +57,14 @@ describe('leases and fences', () => {
     const first = await acquireHead(em, {
       deploymentId: d.deploymentId,
       owner: 'a',
-      leaseMs: 1000,
+      leaseMs: 600_000,
       canHandle: () => true,
     });
     expect(first.kind).toBe('leased');
     const second = await acquireHead(em, {
       deploymentId: d.deploymentId,
       owner: 'b',
-      leaseMs: 1000,
+      leaseMs: 600_000,
       canHandle: () => true,
     });
     expect(second.kind).toBe('busy');
@@ -73,7 +73,7 @@ describe('leases and fences', () => {
     const taken = await acquireHead(em, {
       deploymentId: d.deploymentId,
       owner: 'b',
-      leaseMs: 1000,
+      leaseMs: 600_000,
       canHandle: () => true,
     });
     if (first.kind !== 'leased' || taken.kind !== 'leased') throw new Error('expected leases');

@@ -74,6 +74,12 @@ describe('Redis data loss', () => {
       50,
     );
     await requestDelete(em, fleet.queues, doomed);
+    // The rest may all have finished by now on a fast machine. With the emulator's
+    // clock stopped (a virtual second per ~12 real days) one more backup cannot
+    // finish before the flush, so some work is surely unfinished when Redis loses it.
+    const { timeScale } = await fleet.emu.control.config();
+    await fleet.emu.control.configure({ timeScale: 1e9 });
+    await requestBackup(em, fleet.queues, deps[1]?.deploymentId ?? 0n);
 
     expect(await flushFleetKeys()).toBeGreaterThan(0);
     const unfinished = await row<{ n: number }>(
@@ -81,6 +87,8 @@ describe('Redis data loss', () => {
       `select count(*)::int as n from operations where status in ('queued', 'running')`,
     );
     expect(unfinished?.n).toBeGreaterThan(0);
+
+    await fleet.emu.control.configure({ timeScale });
 
     // The scheduler's periodic sweep, run once by hand.
     const result = await reconcile({ em: fleet.em(), queues: fleet.queues });

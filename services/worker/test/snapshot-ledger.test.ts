@@ -88,7 +88,8 @@ describe('the snapshot admission ledger', () => {
   });
 
   it('gives an unused grant back when it lapses (its worker died and the lease passed)', async () => {
-    const { ledger, region } = await readyLedger({ regionCap: 2, grantMs: 300 });
+    // Long enough that the second reserve below comes before the lapse even on a busy machine.
+    const { ledger, region } = await readyLedger({ regionCap: 2, grantMs: 2_000 });
     expect((await ledger.reserve(region, request(1, 1))).verdict.kind).toBe('granted');
     expect((await ledger.reserve(region, request(2, 2))).verdict.kind).toBe('queued');
     // Nobody releases backup 1: its grant lapses and the next call hands the room on.
@@ -102,13 +103,13 @@ describe('the snapshot admission ledger', () => {
   });
 
   it('keeps a confirmed hold past the lease, until a poller sees the snapshots leave pending', async () => {
-    const { ledger, region } = await readyLedger({ regionCap: 2, grantMs: 200 });
+    const { ledger, region } = await readyLedger({ regionCap: 2, grantMs: 1_000 });
     const r1 = request(1, 1);
     expect((await ledger.reserve(region, r1)).verdict.kind).toBe('granted');
     const read = await ledger.readState(region);
     await ledger.confirm(region, r1);
     expect((await ledger.reserve(region, request(2, 2))).verdict.kind).toBe('queued');
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1_200));
     // Past the grant's lease: still held, because its snapshots were confirmed.
     expect(await ledger.status(region)).toEqual({ used: 2, waiting: 1 });
 
@@ -141,13 +142,14 @@ describe('the snapshot admission ledger', () => {
   });
 
   it('honours the spacing and the pending count of each volume', async () => {
-    const { ledger, region } = await readyLedger({ volumeSpacingMs: 5_000, perVolumeMax: 1 });
+    // Spacing far above the test's own run time, so the wait left is close to all of it however slow the machine.
+    const { ledger, region } = await readyLedger({ volumeSpacingMs: 600_000, perVolumeMax: 1 });
     await ledger.confirm(region, request(1, 1));
     // The same volumes again at once: too soon, and already one pending each.
     const again = await ledger.reserve(region, { ...request(1, 1), backupId: 2n });
     expect(again.verdict.kind).toBe('later');
-    expect(again.verdict.kind === 'later' && again.verdict.waitMs).toBeGreaterThan(4_000);
-    expect(again.verdict.kind === 'later' && again.verdict.waitMs).toBeLessThanOrEqual(5_000);
+    expect(again.verdict.kind === 'later' && again.verdict.waitMs).toBeGreaterThan(500_000);
+    expect(again.verdict.kind === 'later' && again.verdict.waitMs).toBeLessThanOrEqual(600_000);
     // Other volumes are not held back.
     expect((await ledger.reserve(region, request(3, 1))).verdict.kind).toBe('granted');
   });

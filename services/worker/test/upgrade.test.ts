@@ -1,42 +1,13 @@
-import { createBackupLocked, lockDeployment } from '@backups/shared/backups';
-import { insertOperation } from '@backups/shared/operations';
-import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { all, row, useTestFleet } from './harness/fleet.js';
-import { seedDeployment } from './harness/seed.js';
+import { requestUpgrade as requestUpgradeOf, seedDeployment } from './harness/seed.js';
 import { waitFor } from './harness/wait.js';
 
 const fleet = useTestFleet();
 
-/** What POST /deployments/{id}/upgrade commits: pre-upgrade backup (unless none), upgrade, both operations. */
 async function requestUpgrade(em: EntityManager, deploymentId: bigint, target: string, withBackup: boolean) {
-  const upgradeId = await em.transactional(async (tx) => {
-    const deployment = await lockDeployment(tx, deploymentId);
-    if (!deployment) throw new Error('no deployment');
-    const backupId = withBackup
-      ? (
-          await createBackupLocked(tx, deployment, {
-            name: `pre-upgrade-${target}`,
-            nodeId: null,
-            backupType: 'pre_upgrade',
-            remarks: null,
-            expiresInDays: 30,
-            idempotencyKey: null,
-          })
-        ).backupId
-      : null;
-    const id = await createPendingUpgrade(tx, {
-      deploymentId,
-      fromVersion: '0.4.0',
-      targetVersion: target,
-      preUpgradeBackupId: backupId,
-    });
-    await insertOperation(tx, { deploymentId, kind: 'upgrade', upgradeId: id, backupId });
-    return id;
-  });
-  await fleet.queues.enqueue('operation.drive', { deploymentId: deploymentId.toString() });
-  return upgradeId;
+  return (await requestUpgradeOf(em, fleet.queues, deploymentId, target, withBackup)).upgradeId;
 }
 
 async function finishedUpgrade(em: EntityManager, upgradeId: bigint) {
@@ -63,7 +34,7 @@ describe('upgrades', () => {
     await fleet.startInProcessWorker({ POLL_INTERVAL_MS: '20' });
   });
 
-  it('takes the pre-upgrade backup first, then stops the nodes, records the version and starts them', async () => {
+  it('completes the pre-upgrade backup before the upgrade starts, stops and starts the nodes (left running) and records the new version', async () => {
     const em = fleet.em();
     const d = await seedDeployment(em, fleet.emu.endpoint, { nodes: 2 });
     const before = await fleet.emu.control.calls();

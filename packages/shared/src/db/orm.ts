@@ -1,6 +1,7 @@
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { releaseEndedConnections } from './dropped-connections.js';
 import { ENTITIES } from './entities.js';
 
 export type Orm = MikroORM;
@@ -41,6 +42,8 @@ export function ormOptions(opts: OrmOptions): Options {
             log.warn({ detail: `Connection Error: ${String(err)}` }, 'database driver warning'),
           );
         });
+        // A dropped connection would otherwise stay checked out for good (see there).
+        releaseEndedConnections(pool);
       },
     },
     discovery: { warnWhenNoEntities: true },

@@ -12,6 +12,9 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(3, opts, () => 0)).toBe(50);
     const seen = new Set(Array.from({ length: 50 }, () => backoffDelayMs(3, opts)));
     expect(seen.size).toBeGreaterThan(10);
-    for (const v of seen) expect(v).toBeGreaterThanOrEqual(50);
+    for (const v of seen) {
+      expect(v).toBeGreaterThanOrEqual(50);
+      expect(v).toBeLessThanOrEqual(800);
+    }
   });
 });

@@ -62,11 +62,15 @@ export const JOB_CATALOGUE = {
     options: { ...keepHistory, attempts: 20, backoff: { type: CAPPED_BACKOFF } },
     dedupId: (p: { backupId: string }) => `delete-${p.backupId}`,
   },
-  /** A deployment's backup schedule fired. */
+  /**
+   * A deployment's backup schedule fired. Nothing else remembers a tick, so its
+   * retries outlast a Postgres outage of several minutes (a restart, a failover):
+   * five plain exponential attempts gave up after 15 s and the tick was lost.
+   */
   'schedule.fire': {
     queue: 'maintenance',
     payload: z.object({ deploymentId: idString }).strict(),
-    options: { ...keepHistory, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    options: { ...keepHistory, attempts: 20, backoff: { type: CAPPED_BACKOFF } },
   },
   /**
    * A deployment's backup schedule row changed (saved, disabled, deleted): the

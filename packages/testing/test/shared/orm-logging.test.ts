@@ -37,10 +37,13 @@ describe('createOrm logging', () => {
     await connection.execute('select 1');
     // The pooled connection dies under the pool; the next checkout finds it disposed.
     await proxy.cut();
-    await new Promise((r) => setTimeout(r, 100));
+    // The warning is written when the driver sees the socket close; wait for it, not for a fixed time.
+    const isWarning = (l: Record<string, unknown>) => String(l.detail).startsWith('Connection Error');
+    for (const deadline = Date.now() + 20_000; !lines.some(isWarning) && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 20));
     await proxy.restore();
     await connection.execute('select 1');
-    const warning = lines.find((l) => String(l.detail).startsWith('Connection Error'));
+    const warning = lines.find(isWarning);
     expect(warning, JSON.stringify(lines)).toMatchObject({
       service: 'orm-test',
       component: 'db',

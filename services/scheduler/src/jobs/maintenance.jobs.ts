@@ -11,6 +11,7 @@ import {
 import type { Metrics } from '@backups/shared/observability';
 import { findStuckOperations } from '@backups/shared/operations';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { crashPointFor } from '../crash.js';
 import type { SchedulerConfig } from '../env.js';
 import { cleanupRegion } from '../maintenance/cleanup.js';
 import { expireBackups } from '../maintenance/expire.js';
@@ -46,14 +47,23 @@ async function awsRegions(em: EntityManager): Promise<string[]> {
  */
 export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
   const { config, em, queues, ec2, metrics, log } = deps;
+  const crashPoint = crashPointFor(config.SCHEDULER_CRASH_AT);
   const handlers: JobHandler[] = [
     defineJobHandler('schedule.fire', async ({ deploymentId }, job) => {
       // The tick's due time names the backup; the job id (unique per tick) makes a retry find it.
       const dueAt = new Date(job.timestamp + (job.opts.delay ?? 0));
       const outcome = await fireSchedule(em(), BigInt(deploymentId), `schedule:${job.id}`, dueAt);
+      // Committed before any signal: a signal lost to a crash is re-sent by the reconciler.
       if (outcome.kind === 'created') {
+        crashPoint('fire:after-create');
         for (const id of outcome.rotated) await queues.enqueue('backup.delete', { backupId: id.toString() });
+        crashPoint('fire:after-rotation-signals');
+      }
+      // A retried tick (its first run died after committing) signals again rather
+      // than leave its backup to the reconciler's next sweep; the drive is deduplicated.
+      if (outcome.kind === 'created' || outcome.kind === 'already-fired') {
         await queues.enqueue('operation.drive', { deploymentId });
+        crashPoint('fire:after-signals');
       }
       log.info(
         {
@@ -81,7 +91,7 @@ export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
         log.warn({ operation: op }, 'operation unfinished beyond the bound; look at it');
     }),
     defineJobHandler('maintenance.expire', async () => {
-      const expired = await expireBackups(em(), queues);
+      const expired = await expireBackups(em(), queues, new Date(), crashPoint);
       if (expired.length) log.info({ backups: expired }, 'expired backups queued for deletion');
     }),
     defineJobHandler('maintenance.cleanup', async () => {
@@ -89,6 +99,7 @@ export function maintenanceHandlers(deps: MaintenanceDeps): JobHandler[] {
         const result = await cleanupRegion(em(), ec2.forRegion(region), {
           graceMs: config.REPLACED_VOLUME_GRACE_HOURS * 3600_000,
           safetyDelayMs: config.ORPHAN_SAFETY_DELAY_MINUTES * 60_000,
+          crashPoint,
         });
         log.info({ region, ...result }, 'cleanup done');
       }

@@ -14,6 +14,7 @@ import {
 import { ACTIVE_RESTORE_STATUSES, RestoreSchema, RestoreVolumeSchema } from '@backups/shared/restores';
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CrashHook } from '../crash.js';
 import { classifySnapshot, classifyVolume, type Verdict } from './cleanup-rules.js';
 
 // Deletes what the service made and no longer needs, in one region:
@@ -27,6 +28,7 @@ export interface CleanupOptions {
   graceMs: number;
   safetyDelayMs: number;
   now?: Date;
+  crashPoint?: CrashHook;
 }
 
 export interface CleanupResult {
@@ -75,6 +77,7 @@ export async function cleanupRegion(
   opts: CleanupOptions,
 ): Promise<CleanupResult> {
   const now = opts.now ?? new Date();
+  const crashPoint = opts.crashPoint ?? (() => undefined);
 
   const [snapshots, volumes] = await Promise.all([
     ec2.findSnapshotsByTag(TAG_MANAGED_BY, MANAGED_BY_VALUE),
@@ -103,6 +106,7 @@ export async function cleanupRegion(
     });
     if (verdict.action === 'delete-now') {
       if (await ec2.deleteVolume(v.volumeId)) result.replacedVolumesDeleted.push(v.volumeId);
+      crashPoint('cleanup:after-replaced-volume-delete');
     } else if (verdict.action === 'orphan') {
       orphans.push({ id: v.volumeId, kind: 'volume', reason: verdict.reason });
     }
@@ -110,6 +114,7 @@ export async function cleanupRegion(
 
   // Remember when each orphan was first seen; forget what is no longer orphaned.
   await recordOrphans(em, ec2.region, orphans, now);
+  if (orphans.length) crashPoint('cleanup:after-record-orphans');
   const due = await dueCandidates(
     em,
     ec2.region,
@@ -124,6 +129,7 @@ export async function cleanupRegion(
       await ec2.deleteVolume(d.resourceId);
       result.orphanVolumesDeleted.push(d.resourceId);
     }
+    crashPoint('cleanup:after-orphan-delete');
     await forgetCandidate(em, d.resourceId);
   }
   result.candidates = orphans.length - due.length;

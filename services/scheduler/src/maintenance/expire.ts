@@ -1,6 +1,7 @@
 import { markExpiredDeleting } from '@backups/shared/backups';
 import type { JobQueues } from '@backups/shared/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CrashHook } from '../crash.js';
 
 /**
  * Moves every backup past its `expires_at` to `deleting` and signals its
@@ -13,8 +14,13 @@ export async function expireBackups(
   em: EntityManager,
   queues: JobQueues,
   now = new Date(),
+  crashPoint: CrashHook = () => undefined,
 ): Promise<string[]> {
   const ids = (await markExpiredDeleting(em, now)).map(String);
-  for (const backupId of ids) await queues.enqueue('backup.delete', { backupId });
+  if (ids.length) crashPoint('expire:after-mark');
+  for (const [i, backupId] of ids.entries()) {
+    await queues.enqueue('backup.delete', { backupId });
+    if (i === 0) crashPoint('expire:after-first-signal');
+  }
   return ids;
 }

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { type RunningEc2Emulator, seedInstance, startEc2Emulator } from '@backups/ec2-emulator';
@@ -11,6 +10,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll } from 'vitest';
 import { schedulerEnv } from '../../src/env.js';
 import { type SchedulerApp, startSchedulerApp } from '../../src/scheduler-app.js';
+import {
+  type SchedulerProcess,
+  spawnFromSource,
+  useSchedulerProcesses,
+  waitUntil,
+} from './scheduler-process.js';
+
+export { waitUntil as waitFor };
 
 export const REGION = 'us-west-1';
 // The worker runs as its own process from its source, as in `npm run dev`: the
@@ -33,6 +40,11 @@ export interface SchedulerFleet {
   /** Starts a worker process; resolves once it consumes its queues. */
   startWorker(): Promise<ChildProcess>;
   startScheduler(extra?: Record<string, string>): Promise<SchedulerApp>;
+  /**
+   * Starts a scheduler OS process with fast maintenance ticks and a short job
+   * lock, so a killed process's job is run again within seconds.
+   */
+  startSchedulerProcess(extra?: Record<string, string>): SchedulerProcess;
   seedDeployment(opts?: { plan?: 'pro' | 'enterprise'; limit?: number | null }): Promise<bigint>;
 }
 
@@ -43,6 +55,7 @@ export function useSchedulerFleet(): SchedulerFleet {
   let emu: RunningEc2Emulator | undefined;
   let queues: JobQueues | undefined;
   const stops: Array<() => Promise<void>> = [];
+  const spawnScheduler = useSchedulerProcesses();
   beforeAll(async () => {
     emu = await startEc2Emulator({ port: 0, region: REGION, timeScale: 0.0005 });
     queues = new JobQueues(redis.connection(), redis.prefix);
@@ -52,7 +65,7 @@ export function useSchedulerFleet(): SchedulerFleet {
     await queues?.close();
     await emu?.stop();
   });
-  const env = () => ({
+  const env = (): Record<string, string> => ({
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
@@ -77,44 +90,23 @@ export function useSchedulerFleet(): SchedulerFleet {
     ec2Client: () =>
       new EC2Client({ region: REGION, endpoint: fleet.emu.endpoint, credentials: CREDENTIALS }),
     async startWorker() {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=@backups/source', '--import', 'tsx', 'src/main.ts'],
-        {
-          cwd: WORKER_DIR,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '/tmp',
-            ...env(),
-            // Its start-up line is what says it is ready.
-            LOG_LEVEL: 'info',
-            POLL_INTERVAL_MS: '20',
-            // EBS's 15 s between snapshots of a volume, at the emulator's tiny time scale.
-            SNAPSHOT_VOLUME_SPACING_MS: '10',
-            EC2_MUTATING_RATE_PER_SEC: '1000',
-            EC2_MUTATING_BURST: '1000',
-            METRICS_PORT: '0',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let out = '';
-      const collect = (d: Buffer) => {
-        out += d.toString();
-      };
-      child.stdout?.on('data', collect);
-      child.stderr?.on('data', collect);
-      stops.push(async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
+      const worker = spawnFromSource(WORKER_DIR, {
+        ...env(),
+        // Its start-up line is what says it is ready.
+        LOG_LEVEL: 'info',
+        POLL_INTERVAL_MS: '20',
+        // EBS's 15 s between snapshots of a volume, at the emulator's tiny time scale.
+        SNAPSHOT_VOLUME_SPACING_MS: '10',
+        EC2_MUTATING_RATE_PER_SEC: '1000',
+        EC2_MUTATING_BURST: '1000',
+        METRICS_PORT: '0',
       });
-      await waitFor('the worker to start', async () => {
-        if (child.exitCode !== null) throw new Error(`worker exited: ${out}`);
-        return out.includes('"worker started"');
+      stops.push(async () => void (await worker.stop()));
+      await waitUntil('the worker to start', async () => {
+        if (!worker.alive()) throw new Error(`worker exited: ${worker.output()}`);
+        return worker.output().includes('"worker started"');
       });
-      return child;
+      return worker.child;
     },
     async startScheduler(extra = {}) {
       const config = schedulerEnv.parse({
@@ -128,6 +120,22 @@ export function useSchedulerFleet(): SchedulerFleet {
       const app = await startSchedulerApp(config, silent);
       stops.push(() => app.stop());
       return app;
+    },
+    startSchedulerProcess(extra = {}) {
+      const p = spawnScheduler({
+        ...env(),
+        RECONCILE_EVERY_MS: '500',
+        EXPIRE_EVERY_MS: '500',
+        CLEANUP_EVERY_MS: '500',
+        // Renewed every 1.5 s while the process lives; a dead one's job is back in wait within ~4 s.
+        JOB_LOCK_DURATION_MS: '3000',
+        JOB_STALLED_INTERVAL_MS: '1000',
+        // The tests read its "schedule fired" lines.
+        LOG_LEVEL: 'info',
+        ...extra,
+      });
+      stops.push(async () => void (await p.stop()));
+      return p;
     },
     async seedDeployment(opts = {}) {
       const em = fleet.em();
@@ -171,21 +179,6 @@ export function useSchedulerFleet(): SchedulerFleet {
     },
   };
   return fleet;
-}
-
-/** Polls `check` until it returns something truthy, or throws naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function backupsOf(em: EntityManager, deploymentId: bigint) {

@@ -86,6 +86,7 @@ async function start(ctx: OperationContext, backup: Backup): Promise<StepResult>
     (guard) => startBackupWithPlan(ctx.em, backup, guard),
     (r) => r.started,
   );
+  ctx.crashPoint('backup:after-start');
   // The statement returned the whole plan it wrote: snapshot it in this step
   // rather than reading back the rows it just wrote (the next step's read would
   // find exactly these). The fence still gates each write from here on.
@@ -131,6 +132,7 @@ async function createSnapshots(
       (guard) => recordSnapshotIds(ctx.em, backup.id, adopted, guard),
       (n) => n > 0,
     );
+    ctx.crashPoint('backup:after-adopt');
   }
 
   const toCreate = snapshots.filter((r) => r.snapshotId == null);
@@ -208,6 +210,7 @@ async function createSnapshots(
       ),
     (n) => n > 0,
   );
+  ctx.crashPoint('backup:after-mark-requested');
   await ctx.ledger.confirm(ctx.deployment.region, request);
   ctx.crashPoint('backup:after-confirm');
   for (const { nodeId, instanceId, plan } of plans) {
@@ -253,6 +256,7 @@ async function awaitSnapshots(
 
 async function giveUp(ctx: OperationContext, backup: Backup, reason: string): Promise<StepResult> {
   await ctx.fenced((tx) => recordFailureReason(tx, backup.id, reason));
+  ctx.crashPoint('backup:after-give-up');
   return continueAfter(0);
 }
 
@@ -265,6 +269,7 @@ async function cleanUp(
   const recorded = snapshots.flatMap((s) => (s.snapshotId && s.state !== 'deleted' ? [s.snapshotId] : []));
   const deleted = await deleteBackupSnapshots(ctx.ec2, backup.id, recorded, ctx.guard);
   ctx.log.info({ deleted }, 'deleted the partial snapshots of a failed backup');
+  ctx.crashPoint('backup:after-delete-snapshots');
   await ctx.fenced((tx) => failBackup(tx, backup.id));
   ctx.crashPoint('backup:before-release');
   await releaseRoom(ctx, backup);

@@ -3,6 +3,7 @@ import type { Orm } from '@backups/shared/db';
 import { type Ec2Regions, Ec2WaitError } from '@backups/shared/ec2';
 import { defineJobHandler } from '@backups/shared/jobs';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CrashPoint } from '../crash.js';
 import { deleteBackup } from '../delete/delete-backup.js';
 import { continueLater } from './continuation.js';
 
@@ -10,6 +11,7 @@ export interface BackupDeleteDeps {
   orm: Orm;
   ec2: Ec2Regions;
   log: Logger;
+  crashPoint: (point: CrashPoint) => void;
   /** Told when a delete ends: done, or failed on its last attempt (seconds of this run). */
   onFinished?: (outcome: 'succeeded' | 'failed', seconds: number) => void;
 }
@@ -20,7 +22,12 @@ export const backupDeleteJob = (deps: BackupDeleteDeps) =>
     const seconds = () => (performance.now() - started) / 1000;
     try {
       const outcome = await deleteBackup(
-        { em: deps.orm.em.fork() as EntityManager, ec2: deps.ec2, log: deps.log },
+        {
+          em: deps.orm.em.fork() as EntityManager,
+          ec2: deps.ec2,
+          log: deps.log,
+          crashPoint: deps.crashPoint,
+        },
         BigInt(payload.backupId),
       );
       if (outcome === 'deleted') deps.onFinished?.('succeeded', seconds());

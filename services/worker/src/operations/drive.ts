@@ -136,6 +136,7 @@ async function runLeased(
         result = { kind: 'continue', afterMs: err.retryAfterMs };
       }
       if (result.kind === 'done') {
+        deps.crashPoint(`${lease.kind}:before-finish`);
         await keeper.stop();
         const closed = await finishOperation(em, lease, result.outcome, result.error);
         if (closed === null) return 'lost';

@@ -41,7 +41,10 @@ import {
 
 // One step of a restore operation; `restores.step` says which (the diagram is
 // in restore-steps.ts). Each step reads EC2 and the plan, does what is not done
-// yet, and records where the restore is before the next step runs.
+// yet, and records where the restore is before the next step runs. Crash-test
+// hooks, per step: `restore:mid-<step>` once it has acted on EC2 (before it
+// looks again), `restore:after-<step>` once its effect is complete (before the
+// next step is recorded).
 
 export async function restoreStep(ctx: OperationContext): Promise<StepResult> {
   const restoreId = ctx.lease.restoreId;
@@ -78,23 +81,18 @@ async function runStep(
         ctx,
         restore,
         step,
-        await moveInstances(ctx, instancesOf(plan), 'stopped', 'restore:after-stop'),
+        await moveInstances(ctx, instancesOf(plan), 'stopped', 'restore:mid-stop_nodes'),
       );
     case 'detach':
-      return forward(ctx, restore, step, await detachVolumes(ctx, originals(plan), 'restore:after-detach'));
+      return forward(ctx, restore, step, await detachVolumes(ctx, originals(plan), 'restore:mid-detach'));
     case 'attach':
-      return forward(
-        ctx,
-        restore,
-        step,
-        await attachVolumes(ctx, replacements(plan), 'restore:after-attach'),
-      );
+      return forward(ctx, restore, step, await attachVolumes(ctx, replacements(plan), 'restore:mid-attach'));
     case 'start_nodes':
       return forward(
         ctx,
         restore,
         step,
-        await moveInstances(ctx, instancesOf(plan), 'running', 'restore:after-start'),
+        await moveInstances(ctx, instancesOf(plan), 'running', 'restore:mid-start_nodes'),
       );
     case 'finalize':
       return finalize(ctx, restore, plan);
@@ -103,13 +101,18 @@ async function runStep(
     // Rollback, once the nodes may have been stopped: the original volumes go
     // back where they were, the nodes start, the new volumes are deleted.
     case 'rollback_detach':
-      return forward(ctx, restore, step, await detachVolumes(ctx, replacements(plan)));
+      return forward(
+        ctx,
+        restore,
+        step,
+        await detachVolumes(ctx, replacements(plan), 'restore:mid-rollback_detach'),
+      );
     case 'rollback_attach':
       return rollback(
         ctx,
         restore,
         step,
-        await attachVolumes(ctx, originals(plan), 'rollback:after-attach'),
+        await attachVolumes(ctx, originals(plan), 'restore:mid-rollback_attach'),
         'could not re-attach',
       );
     case 'rollback_start':
@@ -117,7 +120,7 @@ async function runStep(
         ctx,
         restore,
         step,
-        await moveInstances(ctx, instancesOf(plan), 'running'),
+        await moveInstances(ctx, instancesOf(plan), 'running', 'restore:mid-rollback_start'),
         'could not start',
       );
     case 'rollback_cleanup':
@@ -133,7 +136,10 @@ async function writePlan(ctx: OperationContext, restore: Restore): Promise<StepR
     await beginRestore(tx, restore, planned.swaps);
     return null;
   });
-  if (problem === null) return continueAfter(0);
+  if (problem === null) {
+    ctx.crashPoint('restore:after-plan');
+    return continueAfter(0);
+  }
   await ctx.fenced((tx) => endRestore(tx, restore, 'failed', problem));
   return failed(problem);
 }
@@ -173,6 +179,7 @@ async function rollback(
 async function advance(ctx: OperationContext, restore: Restore, step: RestoreStep): Promise<StepResult> {
   const next = nextStep(step);
   if (next === null) throw new Error(`no step after ${step}`);
+  ctx.crashPoint(`restore:after-${step}`);
   await ctx.fenced((tx) => setRestoreStep(tx, restore.id, next));
   return continueAfter(0);
 }
@@ -217,7 +224,7 @@ async function createVolumes(
         restoreId: restore.id,
       }),
     });
-    ctx.crashPoint('restore:after-create-volume');
+    ctx.crashPoint('restore:mid-create_volumes');
     await ctx.fenced((tx) => recordRestoreVolume(tx, p.id, volume.volumeId));
     p.newVolumeId = volume.volumeId;
   }
@@ -253,6 +260,7 @@ async function finalize(
       [TAG_RESTORE]: restore.id.toString(),
     },
   );
+  ctx.crashPoint('restore:after-finalize');
   await ctx.fenced((tx) => completeRestore(tx, restore, plan));
   return succeeded();
 }
@@ -273,6 +281,7 @@ async function deleteVolumesAndEnd(
       ? (v: VolumeInfo) => v.state === 'creating' || v.attachments.length > 0
       : (v: VolumeInfo) => v.state === 'creating' || v.attachments.some((a) => a.state !== 'detached');
   if (!(await deleteMadeVolumes(ctx, restore, plan, busy))) return continueAfter(ctx.pollMs);
+  ctx.crashPoint(end === 'failed' ? 'restore:after-abort' : 'restore:after-rollback_cleanup');
   const reason =
     end === 'failed'
       ? (restore.error ?? 'restore failed')

@@ -88,6 +88,7 @@ export async function pollRegion(deps: PollRegionDeps, region: string): Promise<
     if (pending.length === 0 && pendingBefore.has(backupId)) landed.push(deploymentId);
   }
   const { used, granted } = await deps.ledger.sync(region, inFlight, read);
+  deps.crashPoint('poller:after-sync');
   await deps.wake([...landed, ...granted.map((g) => g.deploymentId)]);
   return { described: described?.size ?? 0, landed: landed.length, held: used };
 }

@@ -38,21 +38,24 @@ export const upgradeStep: OperationHandler = async (ctx) => {
     const blocked = await checkPreUpgradeBackup(ctx, u);
     if (blocked) return blocked;
     await ctx.fenced((tx) => startUpgrade(tx, u));
+    ctx.crashPoint('upgrade:after-begin');
     return continueAfter(0);
   }
   const instances = await nodeInstanceIds(ctx.em, u.deploymentId);
   try {
     if (u.step === 'start_nodes') {
-      const moved = await moveInstances(ctx, instances, 'running');
+      const moved = await moveInstances(ctx, instances, 'running', 'upgrade:mid-start_nodes');
       if (moved.kind === 'moving') return continueAfter(ctx.pollMs);
       if (moved.kind === 'failed') return giveUp(ctx, u, instances, notThere('running', moved.reason));
+      ctx.crashPoint('upgrade:after-start_nodes');
       await ctx.fenced((tx) => completeUpgrade(tx, u));
       return succeeded();
     }
     // The nodes are down: record the new version, then bring them back up on it.
-    const moved = await moveInstances(ctx, instances, 'stopped');
+    const moved = await moveInstances(ctx, instances, 'stopped', 'upgrade:mid-stop_nodes');
     if (moved.kind === 'moving') return continueAfter(ctx.pollMs);
     if (moved.kind === 'failed') return giveUp(ctx, u, instances, notThere('stopped', moved.reason));
+    ctx.crashPoint('upgrade:after-stop_nodes');
     await ctx.fenced((tx) => recordUpgradedVersion(tx, u));
     return continueAfter(0);
   } catch (err) {

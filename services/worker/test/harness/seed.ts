@@ -1,9 +1,12 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { seedInstance } from '@backups/ec2-emulator';
+import { createBackupLocked, lockDeployment } from '@backups/shared/backups';
 import { TenantSchema } from '@backups/shared/db';
 import { discoverNodes, registerDeployment } from '@backups/shared/deployments';
 import { Ec2Adapter } from '@backups/shared/ec2';
 import { JobQueues } from '@backups/shared/jobs';
+import { insertOperation } from '@backups/shared/operations';
+import { createPendingUpgrade } from '@backups/shared/upgrades';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export const REGION = 'us-west-1';
@@ -134,6 +137,42 @@ export async function requestDelete(
     .getConnection()
     .execute(`update backups set status = 'deleting' where id = ?`, [backupId.toString()]);
   await queues?.enqueue('backup.delete', { backupId: backupId.toString() });
+}
+
+/** What POST /deployments/{id}/upgrade commits: pre-upgrade backup (unless none), upgrade, both operations. */
+export async function requestUpgrade(
+  em: EntityManager,
+  queues: JobQueues | null,
+  deploymentId: bigint,
+  target: string,
+  withBackup: boolean,
+): Promise<{ upgradeId: bigint; opId: bigint }> {
+  const ids = await em.transactional(async (tx) => {
+    const deployment = await lockDeployment(tx, deploymentId);
+    if (!deployment) throw new Error('no deployment');
+    const backupId = withBackup
+      ? (
+          await createBackupLocked(tx, deployment, {
+            name: `pre-upgrade-${target}`,
+            nodeId: null,
+            backupType: 'pre_upgrade',
+            remarks: null,
+            expiresInDays: 30,
+            idempotencyKey: null,
+          })
+        ).backupId
+      : null;
+    const upgradeId = await createPendingUpgrade(tx, {
+      deploymentId,
+      fromVersion: '0.4.0',
+      targetVersion: target,
+      preUpgradeBackupId: backupId,
+    });
+    const opId = await insertOperation(tx, { deploymentId, kind: 'upgrade', upgradeId, backupId });
+    return { upgradeId, opId };
+  });
+  await queues?.enqueue('operation.drive', { deploymentId: deploymentId.toString() });
+  return ids;
 }
 
 export { JobQueues };
