@@ -8,9 +8,9 @@ import { deleteFleetKeys } from './redis-keys.js';
 // The faults thrown at the fleet while the load runs: SIGKILLed workers,
 // scheduler and API (each started again after a short random delay), every
 // one of the fleet's Redis keys deleted (once), its Postgres backends
-// terminated, and (so that backups fail and restores roll back, not only
-// complete) one of our snapshots or restored volumes in flight put in EC2's
-// `error` state. They are planned up front from the seed, spread over the load.
+// terminated, and (so that backups, restores and upgrades fail, and restores
+// roll back, not only complete) one of our snapshots or restored volumes in
+// flight put in EC2's `error` state, or the next AttachVolume refused. They are planned up front from the seed, spread over the load.
 
 export const FAULT_KINDS = ['worker', 'scheduler', 'api', 'redis', 'postgres', 'ec2'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -56,6 +56,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class FaultInjector {
   readonly records: FaultRecord[] = [];
   private readonly restarts = new Set<Promise<void>>();
+  private ec2Faults = 0;
 
   constructor(
     private readonly chaos: ChaosFleet,
@@ -107,6 +108,19 @@ export class FaultInjector {
         });
         return;
       case 'ec2': {
+        // Every third EC2 fault (the second, fifth…) refuses the next AttachVolume
+        // instead: a restore then fails with its nodes stopped and must roll back
+        // (an upgrade never attaches).
+        if (this.ec2Faults++ % 3 === 1) {
+          this.chaos.emulator.emulator.faults.inject({
+            action: 'AttachVolume',
+            code: 'InvalidParameterValue',
+            count: 1,
+            message: 'refused on purpose by the chaos soak',
+          });
+          this.records.push({ kind, at: Date.now(), detail: 'next AttachVolume refused' });
+          return;
+        }
         const failed = await this.failInFlight();
         if (failed) this.records.push({ kind, at: Date.now(), detail: failed });
         return;

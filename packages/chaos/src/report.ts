@@ -37,12 +37,13 @@ export function faultFigures(faults: FaultRecord[]): string {
   const pg = faults.filter((f) => f.kind === 'postgres');
   const ec2 = faults.filter((f) => f.kind === 'ec2');
   const snapshots = ec2.filter((f) => f.detail.startsWith('snap-')).length;
+  const attaches = ec2.filter((f) => f.detail.includes('AttachVolume')).length;
   const terminated = pg.reduce((sum, f) => sum + Number.parseInt(f.detail, 10), 0);
   return (
     `worker ${kills('worker')}, scheduler ${kills('scheduler')}, API ${kills('api')}, ` +
     `Redis wipe ${redis.length} (${redis.map((f) => f.detail).join(', ') || '-'}), ` +
     `PG backends ${pg.length} times (${terminated} terminated), ` +
-    `EC2 resources failed ${ec2.length} (${snapshots} snapshots, ${ec2.length - snapshots} volumes)`
+    `EC2 faults ${ec2.length} (${snapshots} snapshots and ${ec2.length - snapshots - attaches} volumes failed, ${attaches} AttachVolume refused)`
   );
 }
 
