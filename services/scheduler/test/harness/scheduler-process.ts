@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@backups/testing';
 import { afterAll } from 'vitest';
 
 // Services as real OS processes, from their source (node --conditions=@backups/source
@@ -15,19 +16,13 @@ export interface SchedulerProcess extends ServiceProcess {
   opsUrl(): Promise<string>;
 }
 
-/** Polls `check` until it returns a value other than undefined or false, or throws naming `what`. */
-export async function waitUntil<T>(
+/** `waitFor` with the scheduler tests' hang guard, 60 s by default. */
+export function waitUntil<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitFor(what, check, timeoutMs);
 }
 
 /** Spawned processes still running when the file ends are SIGKILLed. */
