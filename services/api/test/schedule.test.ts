@@ -94,6 +94,23 @@ describe('backup schedule', () => {
     }
   });
 
+  it('measures the minimum interval in the schedule’s own time zone, DST nights included', async () => {
+    const t = await seedTenant(api.em());
+    const path = `/deployments/${t.deploymentId}/backup-schedule`;
+    // 01:05, 01:55, 03:05, 03:55 local: at least 50 minutes apart in UTC, but on Warsaw's
+    // spring-forward night 01:55 CET is followed by 03:05 CEST, 10 minutes later.
+    const cron = '5,55 1,3 * * *';
+    expectStatus(await api.request('PUT', path, { key: t.key, body: { cron, timezone: 'UTC' } }), 200);
+    const res = await api.request('PUT', path, { key: t.key, body: { cron, timezone: 'Europe/Warsaw' } });
+    expectError(res, 400, 'invalid_request');
+    expect(res.json).toMatchObject({
+      error: { details: [{ field: 'cron', message: expect.stringContaining('Europe/Warsaw') }] },
+    });
+    // The schedule saved before is unchanged.
+    const kept = await api.request('GET', path, { key: t.key });
+    expect(kept.json).toMatchObject({ cron, timezone: 'UTC' });
+  });
+
   it('applies the plan and node rules', async () => {
     const basic = await seedTenant(api.em(), { plan: 'basic' });
     expectError(

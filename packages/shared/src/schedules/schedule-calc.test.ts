@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCron, isValidTimezone, minInterval, nextRuns } from './schedule-calc.js';
+import { checkCron, isValidTimezone, minInterval, nextRuns, offsetChanges } from './schedule-calc.js';
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 
@@ -94,5 +94,33 @@ describe('minInterval', () => {
   it('measures the tightest spacing of a schedule', () => {
     expect(minInterval('*/15 * * * *', 'UTC', new Date('2026-01-01T00:00:00Z'))).toBe(15 * 60_000);
     expect(minInterval('0 3 * * *', 'UTC', new Date('2026-01-01T00:00:00Z'))).toBe(24 * 3600_000);
+  });
+
+  // 01:05, 01:55, 03:05, 03:55 local: 50 minutes apart at best, except on the
+  // spring-forward night, when 01:55 CET (00:55Z) is followed by 03:05 CEST (01:05Z).
+  const cron = '5,55 1,3 * * *';
+  const january = new Date('2027-01-10T00:00:00Z');
+
+  it('finds the gap a DST change makes, months ahead of it', () => {
+    expect(minInterval(cron, 'UTC', january)).toBe(50 * 60_000);
+    expect(minInterval(cron, 'Europe/Warsaw', january)).toBe(10 * 60_000);
+  });
+
+  it('keeps a fall-back night as spaced as the cron reads (cron-parser fires each wall time once)', () => {
+    expect(minInterval('0,50 1 * * *', 'America/New_York', new Date('2026-06-01T00:00:00Z'))).toBe(
+      50 * 60_000,
+    );
+  });
+
+  it('sees every offset change of the coming year, and none in UTC', () => {
+    const changes = offsetChanges('Europe/Warsaw', january, 366);
+    // Spring (28 March 2027, 01:00Z) and autumn (31 October 2027, 01:00Z): each lies within the
+    // day before the instant found.
+    const expected = [Date.parse('2027-03-28T01:00:00Z'), Date.parse('2027-10-31T01:00:00Z')];
+    expect(changes.map((at, i) => at.getTime() - (expected[i] ?? 0))).toEqual([
+      expect.toSatisfy((d: number) => d > 0 && d <= 24 * 3600_000),
+      expect.toSatisfy((d: number) => d > 0 && d <= 24 * 3600_000),
+    ]);
+    expect(offsetChanges('UTC', january, 366)).toEqual([]);
   });
 });

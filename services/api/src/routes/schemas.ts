@@ -172,11 +172,6 @@ export const scheduleBody = z
         const check = checkCron(cron);
         if (!check.ok) {
           ctx.addIssue({ code: 'custom', message: `not a valid cron expression: ${check.message}` });
-        } else if (minInterval(cron, 'UTC', new Date()) < MIN_SCHEDULE_INTERVAL_MINUTES * 60_000) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must not run more often than every ${MIN_SCHEDULE_INTERVAL_MINUTES} minutes`,
-          });
         }
       })
       .openapi({
@@ -211,6 +206,20 @@ export const scheduleBody = z
       .optional()
       .openapi({ description: 'Keep at most this many scheduled backups; the oldest are rotated out.' }),
     enabled: z.boolean().default(true),
+  })
+  // The interval is measured where the schedule fires, in its own time zone:
+  // a DST change can bring two runs closer than the cron reads in UTC.
+  .superRefine(({ cron, timezone }, ctx) => {
+    // Zod runs this even when a field already failed (its issues do not abort),
+    // so only a cron and time zone that passed their own checks are measured.
+    if (typeof cron !== 'string' || !checkCron(cron).ok || !isValidTimezone(timezone)) return;
+    if (minInterval(cron, timezone, new Date()) < MIN_SCHEDULE_INTERVAL_MINUTES * 60_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: `must not run more often than every ${MIN_SCHEDULE_INTERVAL_MINUTES} minutes in ${timezone}, DST changes included`,
+      });
+    }
   })
   .openapi('BackupScheduleRequest');
 
