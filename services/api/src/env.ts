@@ -1,5 +1,6 @@
 import { awsEnv, booleanString, databaseEnv, logEnv, redisEnv } from '@backups/shared/config';
 import { z } from 'zod';
+import { weakOperatorPassword } from './ops/operator-password.js';
 
 // The API's whole configuration, parsed once by main.ts; nothing else reads process.env.
 export const apiEnvSchema = z
@@ -32,6 +33,17 @@ export const apiEnvSchema = z
   .refine((env) => (env.OPERATOR_USER === undefined) === (env.OPERATOR_PASSWORD === undefined), {
     message: 'OPERATOR_USER and OPERATOR_PASSWORD are set together or not at all',
     path: ['OPERATOR_PASSWORD'],
+  })
+  .superRefine((env, ctx) => {
+    if (env.OPERATOR_PASSWORD === undefined) return;
+    const weak = weakOperatorPassword(env.OPERATOR_PASSWORD, env.OPERATOR_USER);
+    if (weak) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATOR_PASSWORD'],
+        message: `refused: ${weak}. Use a random one, e.g. \`openssl rand -base64 24\``,
+      });
+    }
   });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
