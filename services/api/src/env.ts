@@ -10,6 +10,8 @@ export const apiEnvSchema = z
     ...logEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /** /metrics, /healthz and /readyz for operators, off the tenant port; 0 picks a free port (logged). */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9100),
     /** Requests one API key may make per window, counted in Redis across all API processes. */
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),

@@ -8,7 +8,10 @@ import type { TestDatabase, TestRedis } from '@backups/testing';
 const START_HANG_MS = 60_000;
 
 export interface ApiProcess {
+  /** The tenant port. */
   readonly url: string;
+  /** METRICS_PORT: /metrics, /healthz, /readyz for operators. */
+  readonly opsUrl: string;
   child: ChildProcess;
   output(): string;
   /** SIGTERM, then the exit code once the process has ended. */
@@ -25,6 +28,7 @@ export async function startApiProcess(
     env: {
       ...process.env,
       PORT: '0',
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
@@ -39,14 +43,16 @@ export async function startApiProcess(
     output += chunk.toString();
   });
   const exited = once(child, 'exit') as Promise<[number | null]>;
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), START_HANG_MS);
+  // Both ports are logged once listening: the tenant one as "port", the ops one as "metricsPort".
+  const [port, opsPort] = await new Promise<[number, number]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening lines: ${output}`)), START_HANG_MS);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = output.match(/"port":(\d+)/);
-      if (match) {
+      const tenant = output.match(/"port":(\d+)/);
+      const ops = output.match(/"metricsPort":(\d+)/);
+      if (tenant && ops) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve([Number(tenant[1]), Number(ops[1])]);
       }
     });
     child.once('exit', (code) => {
@@ -56,6 +62,7 @@ export async function startApiProcess(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
     child,
     output: () => output,
     async stop() {
