@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TestDatabase, TestRedis } from '@backups/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 // src/main.ts as its own OS process, on a test file's database and Redis prefix.
 
@@ -83,4 +84,24 @@ export async function waitReady(api: ApiProcess): Promise<void> {
     if (Date.now() > deadline) throw new Error(`not ready (last /readyz ${status}): ${api.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One ready API process for a test file: started before its tests, stopped (SIGTERM) after them. */
+export function useApiProcess(
+  db: TestDatabase,
+  redis: TestRedis,
+  env: Record<string, string> = {},
+): () => ApiProcess {
+  let api: ApiProcess | undefined;
+  beforeAll(async () => {
+    api = await startApiProcess(db, redis, env);
+    await waitReady(api);
+  }, 2 * START_HANG_MS);
+  afterAll(async () => {
+    await api?.stop();
+  });
+  return () => {
+    if (!api) throw new Error('the API process exists only inside tests');
+    return api;
+  };
 }

@@ -1,7 +1,7 @@
 import { sampleValue, scrape, useTestDatabase, useTestRedis } from '@backups/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApiProcess, waitReady } from './api-process.js';
+import { describe, expect, it } from 'vitest';
+import { useApiProcess } from './api-process.js';
 import { seedBackup, seedTenant } from './harness.js';
 
 // /metrics of the API as a real process: Prometheus text on METRICS_PORT, never
@@ -11,21 +11,11 @@ import { seedBackup, seedTenant } from './harness.js';
 
 const db = useTestDatabase();
 const redis = useTestRedis();
-/** Only a hang comes near this: starting through tsx on two busy cores takes seconds. */
-const HANG_MS = 120_000;
-let api: ApiProcess;
+const api = useApiProcess(db, redis);
 const em = () => db.orm.em.fork() as EntityManager;
 
-beforeAll(async () => {
-  api = await startApiProcess(db, redis);
-  await waitReady(api);
-}, HANG_MS);
-afterAll(async () => {
-  await api?.stop();
-});
-
 const call = (method: string, path: string, key?: string, body?: unknown) =>
-  fetch(`${api.url}${path}`, {
+  fetch(`${api().url}${path}`, {
     method,
     headers: { ...(key ? { 'ld-api-key': key } : {}), 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -33,21 +23,21 @@ const call = (method: string, path: string, key?: string, body?: unknown) =>
 
 describe('the tenant port', () => {
   it('answers /metrics with 404 in the error shape; /healthz and /readyz stay', async () => {
-    const res = await fetch(`${api.url}/metrics`);
+    const res = await fetch(`${api().url}/metrics`);
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; request_id: string } };
     expect(body.error.code).toBe('not_found');
     expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
-    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${api().url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${api().url}/readyz`)).status).toBe(200);
   });
 });
 
 describe('GET /metrics on METRICS_PORT', () => {
   it('serves the probes too', async () => {
-    expect(api.opsUrl).not.toBe(api.url);
-    expect((await fetch(`${api.opsUrl}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${api.opsUrl}/readyz`);
+    expect(api().opsUrl).not.toBe(api().url);
+    expect((await fetch(`${api().opsUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${api().opsUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ok: true });
   });
@@ -55,11 +45,11 @@ describe('GET /metrics on METRICS_PORT', () => {
   it('exposes HTTP, domain and queue metrics, and they move with the requests', async () => {
     const t = await seedTenant(em());
     await seedBackup(em(), t.deploymentId, { status: 'completed' });
-    const before = await scrape(`${api.opsUrl}/metrics`);
+    const before = await scrape(`${api().opsUrl}/metrics`);
     expect(sampleValue(before, 'backups_backups', { type: 'manual', status: 'completed' })).toBe(1);
     expect(sampleValue(before, 'backups_backups', { status: 'pending' })).toBe(0);
     expect(sampleValue(before, 'backups_queue_jobs', { queue: 'operations', state: 'waiting' })).toBe(0);
-    const text = await (await fetch(`${api.opsUrl}/metrics`)).text();
+    const text = await (await fetch(`${api().opsUrl}/metrics`)).text();
     for (const name of [
       'backups_operation_duration_seconds',
       'backups_ec2_calls_total',
@@ -77,7 +67,7 @@ describe('GET /metrics on METRICS_PORT', () => {
     expect((await call('GET', `/deployments/${t.deploymentId}/backups`, 'ld_nope')).status).toBe(401);
     expect((await call('GET', '/no/such/route')).status).toBe(404);
 
-    const after = await scrape(`${api.opsUrl}/metrics`);
+    const after = await scrape(`${api().opsUrl}/metrics`);
     expect(sampleValue(after, 'backups_backups', { type: 'manual', status: 'pending' })).toBe(1);
     expect(sampleValue(after, 'backups_queue_jobs', { queue: 'operations', state: 'waiting' })).toBe(1);
     expect(

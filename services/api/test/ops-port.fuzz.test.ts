@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { useTestDatabase, useTestRedis } from '@backups/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, startApiProcess, waitReady } from './api-process.js';
+import { describe, expect, it } from 'vitest';
+import { useApiProcess } from './api-process.js';
 
 // Property: whatever method, path or headers reach the API's ops port
 // (METRICS_PORT), it answers below 500 while Postgres and Redis are up: known
@@ -12,23 +12,15 @@ import { type ApiProcess, startApiProcess, waitReady } from './api-process.js';
 
 const db = useTestDatabase();
 const redis = useTestRedis();
-/** Only a hang comes near this: starting through tsx on two busy cores takes seconds. */
+/** Only a hang comes near this. */
 const HANG_MS = 120_000;
-let api: ApiProcess;
-
-beforeAll(async () => {
-  api = await startApiProcess(db, redis);
-  await waitReady(api);
-}, HANG_MS);
-afterAll(async () => {
-  await api?.stop();
-});
+const api = useApiProcess(db, redis);
 
 const KNOWN = ['/metrics', '/healthz', '/readyz'];
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'prototype'];
 
 function send(method: string, path: string, headers: Record<string, string>): Promise<number> {
-  const { hostname, port } = new URL(api.opsUrl);
+  const { hostname, port } = new URL(api().opsUrl);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, method, path, headers, agent: false }, (res) => {
       res.resume();
