@@ -42,7 +42,8 @@ FROM runtime AS api
 COPY --from=build /out/api /app
 RUN node --input-type=module -e "await import('/app/dist/app.js')"
 ENV HEALTHCHECK_URL=http://127.0.0.1:8080/healthz
-EXPOSE 8080
+# 8080 tenants; 9100 /metrics and probes for operators (METRICS_PORT), kept off the ingress.
+EXPOSE 8080 9100
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS worker

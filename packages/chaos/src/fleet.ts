@@ -119,7 +119,14 @@ export async function startChaosFleet(options: ChaosOptions, random: Random): Pr
     name: 'api',
     entry: 'services/api/src/main.ts',
     // The load is one key's: the per-key rate limit is not what the soak is about.
-    env: { ...common, PORT: String(apiPort), HOST: '127.0.0.1', RATE_LIMIT_REQUESTS: '1000000' },
+    // METRICS_PORT 0: any free port, so two fleets (or a `pnpm dev`) on one machine never collide.
+    env: {
+      ...common,
+      PORT: String(apiPort),
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      RATE_LIMIT_REQUESTS: '1000000',
+    },
   });
   const workers: string[] = [];
   for (let i = 1; i <= options.workers; i++) {

@@ -2,6 +2,7 @@
 // Checks Postgres and Redis, migrates, starts the EC2 emulator, seeds a demo
 // tenant, key and two-node deployment, starts the API, the workers and the
 // scheduler, and prints where everything is. Ctrl-C stops all of it.
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startEc2Emulator } from '@backups/ec2-emulator';
 import { loadConfig } from '@backups/shared';
@@ -15,6 +16,9 @@ import { seedDemo } from './seed-demo.js';
 const config = loadConfig('local fleet', localFleetEnv);
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const say = (line = '') => process.stdout.write(`${line}\n`);
+// A fixed default would be a known password on every machine that runs this;
+// a fresh one per run is printed once in the banner below.
+const operatorPassword = config.OPERATOR_PASSWORD ?? randomBytes(18).toString('base64url');
 
 const problems = await preflight(config.DATABASE_URL, config.REDIS_URL);
 if (problems.length) {
@@ -59,9 +63,10 @@ fleet.start({
   env: {
     ...common,
     PORT: String(config.API_PORT),
+    METRICS_PORT: String(config.API_METRICS_PORT),
     HOST: '127.0.0.1',
     OPERATOR_USER: config.OPERATOR_USER,
-    OPERATOR_PASSWORD: config.OPERATOR_PASSWORD,
+    OPERATOR_PASSWORD: operatorPassword,
   },
 });
 for (let i = 1; i <= config.WORKERS; i++) {
@@ -121,8 +126,9 @@ if (await waitForApi(api, 60_000)) {
   say(`API             ${api}`);
   say(`API reference   ${api}/docs   (OpenAPI: ${api}/openapi.json)`);
   say(`Console         ${api}/console/deployments/${d}   (paste the demo key)`);
+  say(`Bull Board      ${api}/admin/queues   (user ${config.OPERATOR_USER}, password ${operatorPassword})`);
   say(
-    `Bull Board      ${api}/admin/queues   (user ${config.OPERATOR_USER}, password ${config.OPERATOR_PASSWORD})`,
+    `Metrics         http://127.0.0.1:${config.API_METRICS_PORT}/metrics   (API; workers from ${config.WORKER_METRICS_BASE_PORT}, scheduler ${config.SCHEDULER_METRICS_PORT})`,
   );
   say(
     `EC2 emulator    ${emulator.endpoint}   (time scale ${config.EC2_TIME_SCALE}; state at ${emulator.endpoint}/_emulator/state)`,

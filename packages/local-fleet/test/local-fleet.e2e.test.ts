@@ -84,15 +84,16 @@ function allGone(): Promise<true> {
 }
 
 /** Starts `pnpm dev`'s entry point as a newcomer would; resolves with the banner's curl once it is up. */
-async function startFleet(): Promise<{ curl: string; apiPort: number }> {
-  // The API, the emulator, the scheduler's and both workers' metrics ports.
-  const [apiPort, emulatorPort, schedulerPort, workerBasePort] = await freePortRun(5);
+async function startFleet(): Promise<{ curl: string; apiPort: number; apiMetricsPort: number }> {
+  // The API, its metrics port, the emulator, the scheduler's and both workers' metrics ports.
+  const [apiPort, apiMetricsPort, emulatorPort, schedulerPort, workerBasePort] = await freePortRun(6);
   const env = {
     ...process.env,
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     QUEUE_PREFIX: redis.prefix,
     API_PORT: String(apiPort),
+    API_METRICS_PORT: String(apiMetricsPort),
     EC2_EMULATOR_PORT: String(emulatorPort),
     WORKER_METRICS_BASE_PORT: String(workerBasePort),
     SCHEDULER_METRICS_PORT: String(schedulerPort),
@@ -125,15 +126,18 @@ async function startFleet(): Promise<{ curl: string; apiPort: number }> {
     90_000,
   );
   expect(output).toContain(`API             http://127.0.0.1:${apiPort}`);
-  return { curl, apiPort: Number(apiPort) };
+  expect(output).toContain(`Metrics         http://127.0.0.1:${apiMetricsPort}/metrics`);
+  return { curl, apiPort: Number(apiPort), apiMetricsPort: Number(apiMetricsPort) };
 }
 
 describe('pnpm dev', () => {
   it('brings the fleet up; the printed curl creates a backup that completes and shows in Bull Board; Ctrl-C stops it all', async () => {
-    const { curl, apiPort } = await startFleet();
+    const { curl, apiPort, apiMetricsPort } = await startFleet();
     const key = /ld-api-key: (ld_\w+)/.exec(curl)?.[1] ?? '';
     const deployment = /deployments\/(\d+)\/backups/.exec(curl)?.[1] ?? '';
     const user = /user (\S+), password (\S+)\)/.exec(output);
+    // Generated for this run (no default password anyone could know), accepted by the API's rules.
+    expect(user?.[2]).toMatch(/^[\w-]{24}$/);
 
     const { stdout } = await run(curl);
     expect(stdout, output).toMatch(/HTTP\/1\.1 204/);
@@ -168,6 +172,11 @@ describe('pnpm dev', () => {
     };
     const operations = queues.queues.find((q) => q.name === 'operations');
     expect(operations?.counts.completed ?? 0, JSON.stringify(queues)).toBeGreaterThanOrEqual(1);
+
+    // The API's metrics are on the port the banner printed, not on the tenant port.
+    expect((await fetch(`${api}/metrics`)).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${apiMetricsPort}/metrics`);
+    expect(await metrics.text()).toContain('backups_http_requests_total{');
 
     // Ctrl-C: the fleet stops every service in order, then exits 0.
     const exited = new Promise<number | null>((resolve) => fleet?.once('exit', (code) => resolve(code)));

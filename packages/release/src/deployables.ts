@@ -8,7 +8,7 @@ export interface Service {
   /** A module that loads what the service needs without starting it: the image imports it at
    *  build time so that Node's compile cache (NODE_COMPILE_CACHE) already holds its code. */
   warm: string;
-  /** The variable that sets the port serving /healthz and /readyz. */
+  /** The variable that sets the port serving /healthz and /readyz (the API also serves them on METRICS_PORT). */
   portVariable: 'PORT' | 'METRICS_PORT';
 }
 

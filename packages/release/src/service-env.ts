@@ -23,6 +23,9 @@ export function serviceEnv(service: Service, target: FleetTarget, port: number):
     AWS_SECRET_ACCESS_KEY: 'release-check',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
+    // The API's ops port on any free one (the checks probe its PORT); the
+    // worker's and scheduler's are their probed port, set on the next line.
+    METRICS_PORT: '0',
     [service.portVariable]: String(port),
     ...runtimeEnv(service),
   };

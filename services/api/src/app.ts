@@ -25,7 +25,6 @@ import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { fieldIssues, invalidRequest } from './http/validation.js';
 import { type BullBoardSettings, registerBullBoard } from './ops/bull-board.route.js';
 import { httpMetrics } from './ops/http-metrics.middleware.js';
-import { registerMetrics } from './ops/metrics.route.js';
 import { registerTenantRoutes } from './routes/index.js';
 import type { ApiApp } from './routes/route-kit.js';
 
@@ -34,7 +33,10 @@ export interface AppDeps {
   redis: Redis;
   queues: JobQueues;
   logger: Logger;
-  /** The process's registry; one of its own (createMetrics('api')) when omitted. */
+  /**
+   * The process's registry, filled here (HTTP series, domain and queue gauges) and
+   * served by main.ts on METRICS_PORT, never on the tenant port; one of its own when omitted.
+   */
   metrics?: Metrics;
   /** Bull Board at /admin/queues; off when omitted or without operator credentials. */
   bullBoard?: BullBoardSettings;
@@ -98,7 +100,6 @@ export function createApp(deps: AppDeps): ApiApp {
 
   registerTenantRoutes(app, deps);
   registerHealth(app, deps);
-  registerMetrics(app, metrics);
   registerBullBoard(app, deps.queues, deps.bullBoard ?? { operator: null, readOnly: true });
   registerDocs(app);
   registerConsole(app);

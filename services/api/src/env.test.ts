@@ -26,3 +26,47 @@ describe('API configuration: operator credentials and Bull Board', () => {
     expect(() => parseConfig('api', apiEnvSchema, source)).toThrow(message);
   });
 });
+
+describe('API configuration: well-known operator passwords are refused', () => {
+  const withPassword =
+    (OPERATOR_PASSWORD: string, OPERATOR_USER = 'ops') =>
+    () =>
+      parseConfig('api', apiEnvSchema, { OPERATOR_USER, OPERATOR_PASSWORD });
+
+  it.each([
+    // Placeholders sample configurations ship (docker-compose.yml once did the first).
+    'change-this-password',
+    'Change_This_Password',
+    'please-changeme-now',
+    'local-operator-2024',
+    // Common passwords, padded or repeated to pass the length rule.
+    'password1234',
+    'Password123!',
+    '2024admin2024',
+    'adminadminadmin',
+    'qwertyuiop123',
+    '1qaz2wsx3edc',
+    'letmein!letmein!',
+    '123456789012',
+    'aaaaaaaaaaaa',
+    'abababababab',
+  ])('refuses %s, saying how to make a good one', (password) => {
+    expect(withPassword(password)).toThrow(/OPERATOR_PASSWORD: refused: .*openssl rand -base64 24/);
+  });
+
+  it('refuses a password equal to or containing the user name, in any case', () => {
+    expect(withPassword('backup-operator', 'backup-operator')).toThrow('contains OPERATOR_USER');
+    expect(withPassword('my-Alice-is-great', 'alice')).toThrow('contains OPERATOR_USER');
+  });
+
+  it('never repeats the refused password in the error (it may reach a log)', () => {
+    expect(withPassword('Password123!')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('Password123!') }),
+    );
+  });
+
+  it('accepts a generated password and a long passphrase', () => {
+    expect(withPassword('q3VZ0m8kXbT1r9LwYs2eNc4H/7uJpA+d')).not.toThrow();
+    expect(withPassword('correct horse battery')).not.toThrow();
+  });
+});

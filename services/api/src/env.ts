@@ -1,5 +1,6 @@
 import { awsEnv, booleanString, databaseEnv, logEnv, redisEnv } from '@backups/shared/config';
 import { z } from 'zod';
+import { weakOperatorPassword } from './ops/operator-password.js';
 
 // The API's whole configuration, parsed once by main.ts; nothing else reads process.env.
 export const apiEnvSchema = z
@@ -9,6 +10,8 @@ export const apiEnvSchema = z
     ...logEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     HOST: z.string().min(1).default('0.0.0.0'),
+    /** /metrics, /healthz and /readyz for operators, off the tenant port; 0 picks a free port (logged). */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9100),
     /** Requests one API key may make per window, counted in Redis across all API processes. */
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -32,6 +35,17 @@ export const apiEnvSchema = z
   .refine((env) => (env.OPERATOR_USER === undefined) === (env.OPERATOR_PASSWORD === undefined), {
     message: 'OPERATOR_USER and OPERATOR_PASSWORD are set together or not at all',
     path: ['OPERATOR_PASSWORD'],
+  })
+  .superRefine((env, ctx) => {
+    if (env.OPERATOR_PASSWORD === undefined) return;
+    const weak = weakOperatorPassword(env.OPERATOR_PASSWORD, env.OPERATOR_USER);
+    if (weak) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATOR_PASSWORD'],
+        message: `refused: ${weak}. Use a random one, e.g. \`openssl rand -base64 24\``,
+      });
+    }
   });
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;

@@ -1,9 +1,11 @@
 import { createLogger, loadConfig } from '@backups/shared';
 import { createOrm } from '@backups/shared/db';
 import { createRedis, JobQueues } from '@backups/shared/jobs';
+import { createMetrics, startOpsServer } from '@backups/shared/observability';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { apiEnvSchema } from './env.js';
+import { readiness } from './http/health.route.js';
 
 // Wiring only: configuration, connections, the server, and a bounded shutdown.
 const config = loadConfig('api', apiEnvSchema);
@@ -13,12 +15,14 @@ const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.
 const redis = createRedis(config.REDIS_URL, 'producer');
 redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
 const queues = new JobQueues(redis, config.QUEUE_PREFIX);
+const metrics = createMetrics('api');
 
 const app = createApp({
   orm,
   redis,
   queues,
   logger,
+  metrics,
   bullBoard: {
     operator:
       config.OPERATOR_USER && config.OPERATOR_PASSWORD
@@ -55,6 +59,15 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     'api listening; reference at /docs',
   );
 });
+// Metrics (cross-tenant counts, and a scrape costs Postgres and Redis round trips) and
+// probes for operators, on their own port, as the worker and scheduler serve theirs.
+const ops = await startOpsServer({
+  port: config.METRICS_PORT,
+  host: config.HOST,
+  registry: metrics.registry,
+  readiness: () => readiness({ orm, redis }),
+});
+logger.info({ metricsPort: ops.port }, 'metrics and health endpoints listening');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -68,6 +81,7 @@ async function shutdown(signal: string): Promise<void> {
   forced.unref();
   // close() stops accepting and resolves once in-flight requests are answered.
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await ops.close();
   await queues.close().catch(() => undefined);
   await redis.quit().catch(() => redis.disconnect());
   await orm.close(true);

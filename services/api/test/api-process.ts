@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TestDatabase, TestRedis } from '@backups/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 // src/main.ts as its own OS process, on a test file's database and Redis prefix.
 
@@ -8,7 +9,10 @@ import type { TestDatabase, TestRedis } from '@backups/testing';
 const START_HANG_MS = 60_000;
 
 export interface ApiProcess {
+  /** The tenant port. */
   readonly url: string;
+  /** METRICS_PORT: /metrics, /healthz, /readyz for operators. */
+  readonly opsUrl: string;
   child: ChildProcess;
   output(): string;
   /** SIGTERM, then the exit code once the process has ended. */
@@ -25,6 +29,7 @@ export async function startApiProcess(
     env: {
       ...process.env,
       PORT: '0',
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
@@ -39,14 +44,16 @@ export async function startApiProcess(
     output += chunk.toString();
   });
   const exited = once(child, 'exit') as Promise<[number | null]>;
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), START_HANG_MS);
+  // Both ports are logged once listening: the tenant one as "port", the ops one as "metricsPort".
+  const [port, opsPort] = await new Promise<[number, number]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening lines: ${output}`)), START_HANG_MS);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = output.match(/"port":(\d+)/);
-      if (match) {
+      const tenant = output.match(/"port":(\d+)/);
+      const ops = output.match(/"metricsPort":(\d+)/);
+      if (tenant && ops) {
         clearTimeout(timer);
-        resolve(Number(match[1]));
+        resolve([Number(tenant[1]), Number(ops[1])]);
       }
     });
     child.once('exit', (code) => {
@@ -56,6 +63,7 @@ export async function startApiProcess(
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
     child,
     output: () => output,
     async stop() {
@@ -76,4 +84,24 @@ export async function waitReady(api: ApiProcess): Promise<void> {
     if (Date.now() > deadline) throw new Error(`not ready (last /readyz ${status}): ${api.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** One ready API process for a test file: started before its tests, stopped (SIGTERM) after them. */
+export function useApiProcess(
+  db: TestDatabase,
+  redis: TestRedis,
+  env: Record<string, string> = {},
+): () => ApiProcess {
+  let api: ApiProcess | undefined;
+  beforeAll(async () => {
+    api = await startApiProcess(db, redis, env);
+    await waitReady(api);
+  }, 2 * START_HANG_MS);
+  afterAll(async () => {
+    await api?.stop();
+  });
+  return () => {
+    if (!api) throw new Error('the API process exists only inside tests');
+    return api;
+  };
 }

@@ -89,6 +89,18 @@ async function ready() {
   return { status: res.status, body: JSON.parse(await res.text()) };
 }
 
+/** The ops port (METRICS_PORT) while a dependency is away: /readyz 503, /healthz 200, /metrics still 200. */
+async function expectOpsPortDegraded(absentSeries: string): Promise<void> {
+  expect((await fetch(`${api.opsUrl}/readyz`)).status).toBe(503);
+  expect((await fetch(`${api.opsUrl}/healthz`)).status).toBe(200);
+  const metrics = await fetch(`${api.opsUrl}/metrics`);
+  const text = await metrics.text();
+  expect(metrics.status, text).toBe(200);
+  // The HTTP series stay; the series read from the missing dependency are left out.
+  expect(text).toContain('backups_http_requests_total{');
+  expect(text).not.toContain(`${absentSeries}{`);
+}
+
 async function backupCount(): Promise<number> {
   const [row] = await (db.orm.em.fork() as EntityManager).execute<Array<{ n: string }>>(
     'select count(*) as n from backups',
@@ -131,6 +143,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
         body: { status: 'not_ready', checks: { postgres: { ok: true }, redis: { ok: false } } },
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await expectOpsPortDegraded('backups_queue_jobs');
       await redisProxy.restore();
       expect(await statusBecomes(ready, 200)).toBe(200);
     },
@@ -158,6 +171,7 @@ describe('503 unavailable while a dependency is away, and recovery without a res
         body: { status: 'not_ready', checks: { postgres: { ok: false }, redis: { ok: true } } },
       });
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await expectOpsPortDegraded('backups_backups');
       expect(alive(), api.output()).toBe(true);
       await pgProxy.restore();
       expect(await statusBecomes(() => call('GET', list()), 200)).toBe(200);

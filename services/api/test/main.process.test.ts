@@ -27,7 +27,9 @@ describe('main.ts', () => {
       await waitReady(api);
       const unauth = await fetch(`${api.url}/deployments/1/backups`);
       expect(unauth.status).toBe(401);
-      const metrics = await fetch(`${api.url}/metrics`);
+      // Metrics are on the ops port only.
+      expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+      const metrics = await fetch(`${api.opsUrl}/metrics`);
       expect(metrics.status).toBe(200);
       expect(await metrics.text()).toContain('backups_http_requests_total{');
       const board = `${api.url}/admin/queues/api/queues`;

@@ -73,9 +73,9 @@ export function registerDomainGauges(registry: Registry, em: () => EntityManager
     labelNames: ['type', 'status'],
     registers: [registry],
     async collect() {
+      const rows = await readOrSkip(() => countBackupsByTypeAndStatus(em()));
       this.reset();
-      for (const r of await countBackupsByTypeAndStatus(em()))
-        this.set({ type: r.backupType, status: r.status }, r.count);
+      for (const r of rows ?? []) this.set({ type: r.backupType, status: r.status }, r.count);
     },
   });
   new Gauge({
@@ -84,8 +84,9 @@ export function registerDomainGauges(registry: Registry, em: () => EntityManager
     labelNames: ['status'],
     registers: [registry],
     async collect() {
+      const rows = await readOrSkip(() => countRestoresByStatus(em()));
       this.reset();
-      for (const r of await countRestoresByStatus(em())) this.set({ status: r.status }, r.count);
+      for (const r of rows ?? []) this.set({ status: r.status }, r.count);
     },
   });
 }
@@ -98,11 +99,17 @@ export function registerQueueGauges(registry: Registry, queues: () => Queue[]): 
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
+      const read = await readOrSkip(() =>
+        Promise.all(
+          queues().map(async (q) => ({
+            queue: q.name,
+            counts: await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
+          })),
+        ),
+      );
       this.reset();
-      for (const q of queues()) {
-        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
-      }
+      for (const { queue, counts } of read ?? [])
+        for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
     },
   });
   new Gauge({
@@ -111,11 +118,33 @@ export function registerQueueGauges(registry: Registry, queues: () => Queue[]): 
     labelNames: ['queue'],
     registers: [registry],
     async collect() {
+      const read = await readOrSkip(() =>
+        Promise.all(queues().map(async (q) => ({ queue: q.name, oldest: (await q.getWaiting(-1, -1))[0] }))),
+      );
       this.reset();
-      for (const q of queues()) {
-        const [oldest] = await q.getWaiting(-1, -1);
-        this.set({ queue: q.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
-      }
+      for (const { queue, oldest } of read ?? [])
+        this.set({ queue }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
     },
   });
+}
+
+/** Bound on one scrape-time read; Prometheus's own scrape timeout defaults to 10 s. */
+const SCRAPE_READ_TIMEOUT_MS = 2_000;
+
+/**
+ * A scrape-time read, or undefined when its source fails or is slow: its series
+ * are then left out (absent, which alerts can catch) instead of failing the
+ * whole scrape with a 500, because the HTTP and process series matter most
+ * while Postgres or Redis is away.
+ */
+async function readOrSkip<T>(read: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), SCRAPE_READ_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([read().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,9 +3,10 @@ import type { Registry } from 'prom-client';
 import type { Readiness } from './health.js';
 
 /**
- * The operations endpoints of a process without an HTTP API of its own
- * (worker, scheduler): /metrics (Prometheus text), /healthz (the process is up)
- * and /readyz (Postgres and Redis reachable).
+ * The operations endpoints of a process, on a port of their own (worker,
+ * scheduler, and the API's METRICS_PORT, apart from its tenant port): /metrics
+ * (Prometheus text), /healthz (the process is up) and /readyz (Postgres and
+ * Redis reachable).
  */
 export async function startOpsServer(opts: {
   port: number;
