@@ -3,6 +3,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../http/context.js';
 import type { ApiApp } from '../routes/route-kit.js';
 import { type OperatorCredentials, operatorAuth } from './operator-auth.middleware.js';
 
@@ -21,7 +23,12 @@ export interface BullBoardSettings {
  * Jobs are only signals (Postgres holds the work), so the board is for seeing
  * queue health; acting on jobs from it is off unless explicitly enabled.
  */
-export function registerBullBoard(app: ApiApp, queues: JobQueues, settings: BullBoardSettings): void {
+export function registerBullBoard(
+  app: ApiApp,
+  queues: JobQueues,
+  settings: BullBoardSettings,
+  throttleFailedAuth: MiddlewareHandler<AppEnv>,
+): void {
   if (!settings.operator) return;
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -30,7 +37,7 @@ export function registerBullBoard(app: ApiApp, queues: JobQueues, settings: Bull
     options: { uiConfig: { boardTitle: 'Backups queues' } },
   });
   const auth = operatorAuth(settings.operator);
-  app.use(BULL_BOARD_PATH, auth);
-  app.use(`${BULL_BOARD_PATH}/*`, auth);
+  app.use(BULL_BOARD_PATH, throttleFailedAuth, auth);
+  app.use(`${BULL_BOARD_PATH}/*`, throttleFailedAuth, auth);
   app.route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
 }
