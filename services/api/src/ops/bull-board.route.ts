@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import type { ApiApp } from '../routes/route-kit.js';
+import { boardCsrfGuard, boardSecurityHeaders, withoutThirdPartyFonts } from './bull-board-guards.js';
 import { type OperatorCredentials, operatorAuth } from './operator-auth.middleware.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -36,8 +37,15 @@ export function registerBullBoard(
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Backups queues' } },
   });
-  const auth = operatorAuth(settings.operator);
-  app.use(BULL_BOARD_PATH, throttleFailedAuth, auth);
-  app.use(`${BULL_BOARD_PATH}/*`, throttleFailedAuth, auth);
+  // Headers first, so refusals carry them too; the CSRF check after authentication.
+  const guards = [
+    boardSecurityHeaders(),
+    throttleFailedAuth,
+    operatorAuth(settings.operator),
+    ...(settings.readOnly ? [] : [boardCsrfGuard()]),
+    withoutThirdPartyFonts(),
+  ];
+  app.use(BULL_BOARD_PATH, ...guards);
+  app.use(`${BULL_BOARD_PATH}/*`, ...guards);
   app.route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
 }
