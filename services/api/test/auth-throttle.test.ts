@@ -146,6 +146,36 @@ describe('client address behind proxies', () => {
   });
 });
 
+describe('IPv6 and IPv4-mapped peers', () => {
+  // A dual-stack listener sees IPv4 callers as ::ffff:a.b.c.d; they count as the IPv4 address.
+  let dualStack: ServedApp;
+  beforeAll(async () => {
+    dualStack = await serveTestApp(
+      api.db,
+      api.redis,
+      { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS },
+      { logger, hostname: '::' },
+    );
+  });
+  afterAll(async () => {
+    await dualStack?.close();
+  });
+
+  it('counts an IPv4 caller of a dual-stack listener as its IPv4 address, and ::1 apart', async () => {
+    const from = '127.0.0.13';
+    const port = new URL(dualStack.url).port;
+    await failLimitTimes(() => withKey(from, dualStack.url, forgedKey()));
+    expectThrottled(await withKey(from, dualStack.url, t.key));
+    // The same address through the IPv4-only app: one count, whichever listener saw it.
+    expectThrottled(await withKey(from, api.url, t.key));
+    expect(throttledLines(from)).toHaveLength(1);
+    expect((await withKey('::1', `http://[::1]:${port}`, t.key)).status).toBe(200);
+    await failLimitTimes(() => withKey('::1', `http://[::1]:${port}`, forgedKey()));
+    expectThrottled(await withKey('::1', `http://[::1]:${port}`, t.key));
+    expect(throttledLines('::1')).toHaveLength(1);
+  });
+});
+
 describe('failed operator authentication (Bull Board)', () => {
   const board = (from: string, authorization?: string) =>
     requestFrom(from, `${api.url}/admin/queues/api/queues`, {
@@ -219,6 +249,8 @@ describe('Redis away', () => {
       { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS },
       { logger, bullBoard: { operator, readOnly: true } },
     );
+    // The queues report the cut connection as an error event; expected here, so not printed.
+    for (const queue of throughProxy.queues.all()) queue.on('error', () => undefined);
   });
   afterAll(async () => {
     await throughProxy?.close();

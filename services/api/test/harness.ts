@@ -57,7 +57,10 @@ export async function serveTestApp(
   db: TestDatabase,
   redis: TestRedis,
   settings: Partial<AppDeps['settings']> = {},
-  opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> = {},
+  opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> & {
+    /** '::' takes IPv6 and (as ::ffff:a.b.c.d) IPv4 callers; the URL is 127.0.0.1 either way. */
+    hostname?: string;
+  } = {},
 ): Promise<ServedApp> {
   const producer = createRedis(redis.url, 'producer');
   // The producer connection fails fast instead of queueing; tests start once it is up.
@@ -87,7 +90,7 @@ export async function serveTestApp(
     },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: 0, hostname: opts.hostname ?? '127.0.0.1' }, () => resolve(s));
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
