@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger, parseJson } from '@backups/shared';
 import { startTcpProxy, type TcpProxy, waitFor } from '@backups/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../src/app.js';
 import { type PeerResponse, requestFrom } from './client-http.js';
 import { type Seeded, type ServedApp, seedTenant, serveTestApp, useApi } from './harness.js';
 
@@ -34,21 +35,43 @@ const api = useApi(
   { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS },
   { logger, bullBoard: { operator, readOnly: true } },
 );
-/** A second API process: same database, same Redis prefix. */
-let sibling: ServedApp;
+/**
+ * Another API process on the same database and Redis prefix (the counts are
+ * shared), started for the enclosing describe; `settings` override the
+ * throttle's LIMIT and WINDOW_SECONDS.
+ */
+function useSibling(
+  settings: Partial<AppDeps['settings']> = {},
+  opts: Parameters<typeof serveTestApp>[3] & { redisUrl?: () => string } = {},
+): { readonly app: ServedApp } {
+  let app: ServedApp | undefined;
+  beforeAll(async () => {
+    const { redisUrl, ...rest } = opts;
+    app = await serveTestApp(
+      api.db,
+      { ...api.redis, url: redisUrl?.() ?? api.redis.url },
+      { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS, ...settings },
+      { logger, ...rest },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('a sibling app exists only inside tests');
+      return app;
+    },
+  };
+}
+
+const sibling = useSibling();
 /** Behind one trusted proxy: the rightmost X-Forwarded-For entry is the client. */
-let behindProxy: ServedApp;
+const behindProxy = useSibling({ trustProxyHops: 1 });
 let t: Seeded;
 
 beforeAll(async () => {
-  const settings = { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS };
-  sibling = await serveTestApp(api.db, api.redis, settings, { logger });
-  behindProxy = await serveTestApp(api.db, api.redis, { ...settings, trustProxyHops: 1 }, { logger });
   t = await seedTenant(api.em());
-});
-afterAll(async () => {
-  await sibling?.close();
-  await behindProxy?.close();
 });
 
 const forgedKey = () => `ld_${randomBytes(24).toString('hex')}`;
@@ -97,9 +120,9 @@ describe('failed tenant authentication, per client address', () => {
   it('is counted in Redis, so two API processes share the count', async () => {
     const from = '127.0.0.5';
     expect((await withKey(from, api.url, forgedKey())).status).toBe(401);
-    expect((await withKey(from, sibling.url, forgedKey())).status).toBe(401);
+    expect((await withKey(from, sibling.app.url, forgedKey())).status).toBe(401);
     expect((await withKey(from, api.url, forgedKey())).status).toBe(401);
-    expectThrottled(await withKey(from, sibling.url, t.key));
+    expectThrottled(await withKey(from, sibling.app.url, t.key));
     expectThrottled(await withKey(from, api.url, t.key));
   });
 
@@ -130,42 +153,35 @@ describe('client address behind proxies', () => {
   it('with one trusted hop, counts the rightmost forwarded address, not entries the client wrote', async () => {
     const proxy = '127.0.0.8';
     const client = '203.0.113.7';
-    await failLimitTimes(() => withKey(proxy, behindProxy.url, forgedKey(), { 'x-forwarded-for': client }));
-    expectThrottled(await withKey(proxy, behindProxy.url, t.key, { 'x-forwarded-for': client }));
+    await failLimitTimes(() =>
+      withKey(proxy, behindProxy.app.url, forgedKey(), { 'x-forwarded-for': client }),
+    );
+    expectThrottled(await withKey(proxy, behindProxy.app.url, t.key, { 'x-forwarded-for': client }));
     // A spoofed entry to the left of the proxy's own does not make a new client.
     expectThrottled(
-      await withKey(proxy, behindProxy.url, t.key, { 'x-forwarded-for': `192.0.2.99, ${client}` }),
+      await withKey(proxy, behindProxy.app.url, t.key, { 'x-forwarded-for': `192.0.2.99, ${client}` }),
     );
     // IPv4-mapped IPv6 is the same client.
-    expectThrottled(await withKey(proxy, behindProxy.url, t.key, { 'x-forwarded-for': `::ffff:${client}` }));
-    // Another client behind the same proxy is unaffected.
-    expect((await withKey(proxy, behindProxy.url, t.key, { 'x-forwarded-for': '203.0.113.8' })).status).toBe(
-      200,
+    expectThrottled(
+      await withKey(proxy, behindProxy.app.url, t.key, { 'x-forwarded-for': `::ffff:${client}` }),
     );
+    // Another client behind the same proxy is unaffected.
+    expect(
+      (await withKey(proxy, behindProxy.app.url, t.key, { 'x-forwarded-for': '203.0.113.8' })).status,
+    ).toBe(200);
     expect(throttledLines(client)).toHaveLength(1);
   });
 });
 
 describe('IPv6 and IPv4-mapped peers', () => {
   // A dual-stack listener sees IPv4 callers as ::ffff:a.b.c.d; they count as the IPv4 address.
-  let dualStack: ServedApp;
-  beforeAll(async () => {
-    dualStack = await serveTestApp(
-      api.db,
-      api.redis,
-      { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS },
-      { logger, hostname: '::' },
-    );
-  });
-  afterAll(async () => {
-    await dualStack?.close();
-  });
+  const dualStack = useSibling({}, { hostname: '::' });
 
   it('counts an IPv4 caller of a dual-stack listener as its IPv4 address, and ::1 apart', async () => {
     const from = '127.0.0.13';
-    const port = new URL(dualStack.url).port;
-    await failLimitTimes(() => withKey(from, dualStack.url, forgedKey()));
-    expectThrottled(await withKey(from, dualStack.url, t.key));
+    const port = new URL(dualStack.app.url).port;
+    await failLimitTimes(() => withKey(from, dualStack.app.url, forgedKey()));
+    expectThrottled(await withKey(from, dualStack.app.url, t.key));
     // The same address through the IPv4-only app: one count, whichever listener saw it.
     expectThrottled(await withKey(from, api.url, t.key));
     expect(throttledLines(from)).toHaveLength(1);
@@ -204,32 +220,21 @@ describe('failed operator authentication (Bull Board)', () => {
 
 describe('window expiry', () => {
   // The only test that needs the window to end: a one-second window, and it waits for the state.
-  let shortWindow: ServedApp;
-  beforeAll(async () => {
-    shortWindow = await serveTestApp(
-      api.db,
-      api.redis,
-      { authFailureLimit: LIMIT, authFailureWindowSeconds: 1 },
-      { logger },
-    );
-  });
-  afterAll(async () => {
-    await shortWindow?.close();
-  });
+  const shortWindow = useSibling({ authFailureWindowSeconds: 1 });
 
   it('lets the address in again once the window has passed, and logs again in the next window', async () => {
     const from = '127.0.0.11';
-    await failLimitTimes(() => withKey(from, shortWindow.url, forgedKey()));
-    const refused = await withKey(from, shortWindow.url, t.key);
+    await failLimitTimes(() => withKey(from, shortWindow.app.url, forgedKey()));
+    const refused = await withKey(from, shortWindow.app.url, t.key);
     expect(refused.status, refused.text).toBe(429);
     expect(refused.headers['retry-after']).toBe('1');
     await waitFor(
       'the window to pass',
-      async () => (await withKey(from, shortWindow.url, t.key)).status === 200,
+      async () => (await withKey(from, shortWindow.app.url, t.key)).status === 200,
     );
     expect(throttledLines(from)).toHaveLength(1);
     await waitFor('throttled again in a later window', async () => {
-      await withKey(from, shortWindow.url, forgedKey());
+      await withKey(from, shortWindow.app.url, forgedKey());
       return throttledLines(from).length === 2;
     });
   });
@@ -238,38 +243,43 @@ describe('window expiry', () => {
 describe('Redis away', () => {
   // Fail closed on both doors: a slow or absent Redis must not give a free run at credentials.
   let redisProxy: TcpProxy;
-  let throughProxy: ServedApp;
   beforeAll(async () => {
     const target = new URL(api.redis.url);
     redisProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
-    target.port = String(redisProxy.port);
-    throughProxy = await serveTestApp(
-      api.db,
-      { ...api.redis, url: target.toString() },
-      { authFailureLimit: LIMIT, authFailureWindowSeconds: WINDOW_SECONDS },
-      { logger, bullBoard: { operator, readOnly: true } },
-    );
-    // The queues report the cut connection as an error event; expected here, so not printed.
-    for (const queue of throughProxy.queues.all()) queue.on('error', () => undefined);
   });
+  // Registered before the app's, so it runs after it (hooks unwind like a stack).
   afterAll(async () => {
-    await throughProxy?.close();
     await redisProxy?.close();
+  });
+  const throughProxy = useSibling(
+    {},
+    {
+      bullBoard: { operator, readOnly: true },
+      redisUrl: () => {
+        const url = new URL(api.redis.url);
+        url.port = String(redisProxy.port);
+        return url.toString();
+      },
+    },
+  );
+  beforeAll(() => {
+    // The queues report the cut connection as an error event; expected here, so not printed.
+    for (const queue of throughProxy.app.queues.all()) queue.on('error', () => undefined);
   });
 
   it('answers 503 on the tenant API and the operator board, and recovers', async () => {
     const from = '127.0.0.12';
     const boardAsOperator = () =>
-      requestFrom(from, `${throughProxy.url}/admin/queues/api/queues`, {
+      requestFrom(from, `${throughProxy.app.url}/admin/queues/api/queues`, {
         headers: { authorization: basic(operator.user, operator.password) },
       });
     await redisProxy.cut();
-    for (const res of [await withKey(from, throughProxy.url, forgedKey()), await boardAsOperator()]) {
+    for (const res of [await withKey(from, throughProxy.app.url, forgedKey()), await boardAsOperator()]) {
       expect(res.status, res.text).toBe(503);
       expect((parseJson(res.text) as { error: { code: string } }).error.code).toBe('unavailable');
     }
     await redisProxy.restore();
     await waitFor('Redis back', async () => (await boardAsOperator()).status === 200);
-    expect((await withKey(from, throughProxy.url, t.key)).status).toBe(200);
+    expect((await withKey(from, throughProxy.app.url, t.key)).status).toBe(200);
   });
 });
