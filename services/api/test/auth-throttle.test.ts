@@ -262,10 +262,6 @@ describe('Redis away', () => {
       },
     },
   );
-  beforeAll(() => {
-    // The queues report the cut connection as an error event; expected here, so not printed.
-    for (const queue of throughProxy.app.queues.all()) queue.on('error', () => undefined);
-  });
 
   it('answers 503 on the tenant API and the operator board, and recovers', async () => {
     const from = '127.0.0.12';
@@ -273,6 +269,8 @@ describe('Redis away', () => {
       requestFrom(from, `${throughProxy.app.url}/admin/queues/api/queues`, {
         headers: { authorization: basic(operator.user, operator.password) },
       });
+    // The queues report the cut connection as an error event; expected here, so not printed.
+    for (const queue of throughProxy.app.queues.all()) queue.on('error', () => undefined);
     await redisProxy.cut();
     for (const res of [await withKey(from, throughProxy.app.url, forgedKey()), await boardAsOperator()]) {
       expect(res.status, res.text).toBe(503);

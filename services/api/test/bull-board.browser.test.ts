@@ -1,7 +1,7 @@
 import { waitFor } from '@backups/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium, recordPageErrors } from './chromium.js';
+import { type Chromium, launchChromium, recordPageErrors } from './chromium.js';
 import { useApi } from './harness.js';
 
 // Bull Board in a real headless Chromium under its CSP: the page loads, renders
@@ -10,7 +10,7 @@ import { useApi } from './harness.js';
 
 const operator = { user: 'ops', password: 'correct horse battery' };
 const api = useApi({}, { bullBoard: { operator, readOnly: false } });
-let browser: Browser;
+let browser: Chromium;
 const pages: Page[] = [];
 const pageErrors: string[] = [];
 

@@ -18,7 +18,7 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-export interface Browser {
+export interface Chromium {
   context: BrowserContext;
   close(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export interface Browser {
 /** A fresh profile per call; `options` are Playwright's context options (locale, httpCredentials...). */
 export async function launchChromium(
   options: Parameters<typeof chromium.launchPersistentContext>[1] = {},
-): Promise<Browser> {
+): Promise<Chromium> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `No Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" or point CHROMIUM_PATH at one.`,
@@ -38,6 +38,7 @@ export async function launchChromium(
     executablePath: CHROMIUM,
     args: FLAGS,
     headless: true,
+    viewport: { width: 1200, height: 800 },
     ...options,
   });
   return {

@@ -1,22 +1,46 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Locator, Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, launchChromium, recordPageErrors } from './chromium.js';
 import { type Seeded, seedBackup, seedTenant, useApi } from './harness.js';
 
 // The Console's Backups tab in a real headless Chromium (Debian's, never one a
 // tool downloads) against the real app, Postgres and Redis.
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
 const WARNING =
   'Restoring a backup replaces the current storage volumes. Any data written after the backup was created will be lost. Consider creating a new backup before restoring.';
 
 const api = useApi();
-let browser: Browser;
+let context: BrowserContext;
+let userDataDir: string;
 const pages: Page[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium({
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" or point CHROMIUM_PATH at one.`,
+    );
+  }
+  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
+  // A persistent context is how Playwright takes a --user-data-dir: a fresh one per file.
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: FLAGS,
+    headless: true,
     locale: 'en-GB',
     timezoneId: 'Europe/Warsaw',
     viewport: { width: 1200, height: 800 },
@@ -30,14 +54,19 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** A new tab (fresh sessionStorage) signed in to the deployment's Backups tab. */
 async function openConsole(seeded: Seeded, opts: { signIn?: boolean } = {}): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await context.newPage();
   pages.push(page);
-  recordPageErrors(page, pageErrors, /status of 40\d/);
+  page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/status of 40\d/.test(msg.text()))
+      pageErrors.push(`console: ${msg.text()}`);
+  });
   await page.goto(`${api.url}/console/deployments/${seeded.deploymentId}`);
   if (opts.signIn ?? true) {
     await page.getByLabel('API key', { exact: true }).fill(seeded.key);
