@@ -106,6 +106,9 @@ const app = createApp({
     // running unseen, and teardown must wait for every handler (bench-server.ts).
     requestTimeoutMs: 120_000,
     redisPrefix: prefix,
+    authFailureLimit: 10_000_000,
+    authFailureWindowSeconds: 60,
+    trustProxyHops: 0,
   },
 });
 const baseline = new Hono().get('/baseline', async (c) => {

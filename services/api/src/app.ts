@@ -13,6 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
 import { authenticate, authorize } from './auth/authenticate.middleware.js';
+import { failedAuthThrottle } from './auth/failed-auth-throttle.js';
 import { registerConsole } from './console/console.route.js';
 import { registerDocs } from './docs/docs.route.js';
 import { ApiError } from './errors/codes.js';
@@ -49,6 +50,11 @@ export interface AppDeps {
     requestTimeoutMs: number;
     /** Redis key prefix for the rate limiter (the queue prefix, so test runs stay apart). */
     redisPrefix: string;
+    /** Failed authentications per client address per window before 429 (tenant and operator doors apart). */
+    authFailureLimit: number;
+    authFailureWindowSeconds: number;
+    /** Proxies in front of the API whose X-Forwarded-For entries name the client (0: the TCP peer). */
+    trustProxyHops: number;
   };
 }
 
@@ -75,6 +81,15 @@ export function createApp(deps: AppDeps): ApiApp {
   registerDomainGauges(metrics.registry, () => deps.orm.em.fork() as EntityManager);
   registerQueueGauges(metrics.registry, () => deps.queues.all());
   app.use('*', httpMetrics(metrics));
+  const throttleFailedAuth = (scope: 'api-key' | 'operator') =>
+    failedAuthThrottle({
+      redis: deps.redis,
+      prefix: deps.settings.redisPrefix,
+      scope,
+      limit: deps.settings.authFailureLimit,
+      windowSeconds: deps.settings.authFailureWindowSeconds,
+      trustedHops: deps.settings.trustProxyHops,
+    });
 
   app.use(
     '/deployments/*',
@@ -88,6 +103,7 @@ export function createApp(deps: AppDeps): ApiApp {
         );
       },
     }),
+    throttleFailedAuth('api-key'),
     authenticate(new ApiKeyResolver(deps.orm, deps.settings.authCacheTtlMs)),
     rateLimit({
       redis: deps.redis,
@@ -100,7 +116,12 @@ export function createApp(deps: AppDeps): ApiApp {
 
   registerTenantRoutes(app, deps);
   registerHealth(app, deps);
-  registerBullBoard(app, deps.queues, deps.bullBoard ?? { operator: null, readOnly: true });
+  registerBullBoard(
+    app,
+    deps.queues,
+    deps.bullBoard ?? { operator: null, readOnly: true },
+    throttleFailedAuth('operator'),
+  );
   registerDocs(app);
   registerConsole(app);
   return app;

@@ -70,3 +70,37 @@ describe('API configuration: well-known operator passwords are refused', () => {
     expect(withPassword('correct horse battery')).not.toThrow();
   });
 });
+
+describe('API configuration: failed-authentication throttle and proxies', () => {
+  it('defaults to 20 failures per 300 s per address and trusts no proxy', () => {
+    const env = parseConfig('api', apiEnvSchema, {});
+    expect(env).toMatchObject({
+      AUTH_FAILURE_LIMIT: 20,
+      AUTH_FAILURE_WINDOW_SECONDS: 300,
+      TRUST_PROXY_HOPS: 0,
+    });
+  });
+  it('takes values within bounds', () => {
+    const env = parseConfig('api', apiEnvSchema, {
+      AUTH_FAILURE_LIMIT: '5',
+      AUTH_FAILURE_WINDOW_SECONDS: '60',
+      TRUST_PROXY_HOPS: '2',
+    });
+    expect(env).toMatchObject({
+      AUTH_FAILURE_LIMIT: 5,
+      AUTH_FAILURE_WINDOW_SECONDS: 60,
+      TRUST_PROXY_HOPS: 2,
+    });
+  });
+  it.each([
+    [{ AUTH_FAILURE_LIMIT: '0' }, 'AUTH_FAILURE_LIMIT'],
+    [{ AUTH_FAILURE_LIMIT: 'many' }, 'AUTH_FAILURE_LIMIT'],
+    [{ AUTH_FAILURE_WINDOW_SECONDS: '1' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
+    [{ AUTH_FAILURE_WINDOW_SECONDS: '100000' }, 'AUTH_FAILURE_WINDOW_SECONDS'],
+    [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS'],
+    [{ TRUST_PROXY_HOPS: '1.5' }, 'TRUST_PROXY_HOPS'],
+    [{ TRUST_PROXY_HOPS: '11' }, 'TRUST_PROXY_HOPS'],
+  ])('refuses %o', (source, message) => {
+    expect(() => parseConfig('api', apiEnvSchema, source)).toThrow(message);
+  });
+});

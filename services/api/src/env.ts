@@ -15,6 +15,11 @@ export const apiEnvSchema = z
     /** Requests one API key may make per window, counted in Redis across all API processes. */
     RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Failed authentications (401) one client address may make per window, tenant keys and operator login each. */
+    AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+    /** Reverse proxies in front of the API; their X-Forwarded-For entries name the client. 0: the TCP peer. */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** How long a resolved API key is cached in-process; a revocation takes effect within this. */
     AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
     /** Largest request body accepted, in bytes. */

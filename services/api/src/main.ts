@@ -37,6 +37,9 @@ const app = createApp({
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     redisPrefix: config.QUEUE_PREFIX,
+    authFailureLimit: config.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
   },
 });
 

@@ -14,7 +14,6 @@ import { createApiKey, createTenant } from '@backups/shared/tenants';
 import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.js';
 
@@ -43,62 +42,91 @@ export interface TestApi {
   ): Promise<ApiResponse>;
 }
 
+export interface ServedApp {
+  url: string;
+  queues: JobQueues;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a random port of 127.0.0.1 against `db` and Redis under
+ * `redis.prefix`; a second call on the same pair is a second API process
+ * sharing their state.
+ */
+export async function serveTestApp(
+  db: TestDatabase,
+  redis: TestRedis,
+  settings: Partial<AppDeps['settings']> = {},
+  opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> & {
+    /** '::' takes IPv6 and (as ::ffff:a.b.c.d) IPv4 callers; the URL is 127.0.0.1 either way. */
+    hostname?: string;
+  } = {},
+): Promise<ServedApp> {
+  const producer = createRedis(redis.url, 'producer');
+  // The producer connection fails fast instead of queueing; tests start once it is up.
+  await once(producer, 'ready');
+  const queues = new JobQueues(producer, redis.prefix);
+  const app = createApp({
+    orm: db.orm,
+    redis: producer,
+    queues,
+    bullBoard: opts.bullBoard,
+    metrics: opts.metrics,
+    logger:
+      opts.logger ??
+      createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
+    settings: {
+      rateLimitRequests: 100_000,
+      rateLimitWindowSeconds: 60,
+      authCacheTtlMs: 0,
+      bodyLimitBytes: 16_384,
+      requestTimeoutMs: 5_000,
+      redisPrefix: redis.prefix,
+      // Far above what any test sends; auth-throttle.test.ts sets its own.
+      authFailureLimit: 100_000,
+      authFailureWindowSeconds: 60,
+      trustProxyHops: 0,
+      ...settings,
+    },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: opts.hostname ?? '127.0.0.1' }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    queues,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      await producer.quit();
+    },
+  };
+}
+
 export function useApi(
   settings: Partial<AppDeps['settings']> = {},
   opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> = {},
 ): TestApi {
   const db = useTestDatabase();
   const redis = useTestRedis();
-  let url = '';
-  let producer: Redis | undefined;
-  let queues: JobQueues | undefined;
-  let close: (() => Promise<void>) | undefined;
+  let served: ServedApp | undefined;
 
   beforeAll(async () => {
-    producer = createRedis(redis.url, 'producer');
-    // The producer connection fails fast instead of queueing; tests start once it is up.
-    await once(producer, 'ready');
-    queues = new JobQueues(producer, redis.prefix);
-    const app = createApp({
-      orm: db.orm,
-      redis: producer,
-      queues,
-      bullBoard: opts.bullBoard,
-      metrics: opts.metrics,
-      logger:
-        opts.logger ??
-        createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
-      settings: {
-        rateLimitRequests: 100_000,
-        rateLimitWindowSeconds: 60,
-        authCacheTtlMs: 0,
-        bodyLimitBytes: 16_384,
-        requestTimeoutMs: 5_000,
-        redisPrefix: redis.prefix,
-        ...settings,
-      },
-    });
-    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    served = await serveTestApp(db, redis, settings, opts);
   });
   afterAll(async () => {
-    await close?.();
-    await queues?.close();
-    await producer?.quit();
+    await served?.close();
   });
 
   return {
     get url() {
-      return url;
+      return served?.url ?? '';
     },
     db,
     redis,
     get queues() {
-      if (!queues) throw new Error('queues exist only inside tests');
-      return queues;
+      if (!served) throw new Error('queues exist only inside tests');
+      return served.queues;
     },
     em: () => db.orm.em.fork() as EntityManager,
     async request(method, path, opts = {}) {
@@ -112,7 +140,7 @@ export function useApi(
         );
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const res = await fetch(`${served?.url}${path}`, { method, headers, body });
       const text = await res.text();
       let json: unknown;
       try {

@@ -3,7 +3,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../http/context.js';
 import type { ApiApp } from '../routes/route-kit.js';
+import { boardCsrfGuard, boardSecurityHeaders, withoutThirdPartyFonts } from './bull-board-guards.js';
 import { type OperatorCredentials, operatorAuth } from './operator-auth.middleware.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -21,7 +24,12 @@ export interface BullBoardSettings {
  * Jobs are only signals (Postgres holds the work), so the board is for seeing
  * queue health; acting on jobs from it is off unless explicitly enabled.
  */
-export function registerBullBoard(app: ApiApp, queues: JobQueues, settings: BullBoardSettings): void {
+export function registerBullBoard(
+  app: ApiApp,
+  queues: JobQueues,
+  settings: BullBoardSettings,
+  throttleFailedAuth: MiddlewareHandler<AppEnv>,
+): void {
   if (!settings.operator) return;
   const serverAdapter = new HonoAdapter(serveStatic).setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -29,8 +37,15 @@ export function registerBullBoard(app: ApiApp, queues: JobQueues, settings: Bull
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Backups queues' } },
   });
-  const auth = operatorAuth(settings.operator);
-  app.use(BULL_BOARD_PATH, auth);
-  app.use(`${BULL_BOARD_PATH}/*`, auth);
+  // Headers first, so refusals carry them too; the CSRF check after authentication.
+  const guards = [
+    boardSecurityHeaders(),
+    throttleFailedAuth,
+    operatorAuth(settings.operator),
+    ...(settings.readOnly ? [] : [boardCsrfGuard()]),
+    withoutThirdPartyFonts(),
+  ];
+  app.use(BULL_BOARD_PATH, ...guards);
+  app.use(`${BULL_BOARD_PATH}/*`, ...guards);
   app.route(BULL_BOARD_PATH, serverAdapter.registerPlugin());
 }

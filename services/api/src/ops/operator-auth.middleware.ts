@@ -22,7 +22,8 @@ export function operatorAuth(credentials: OperatorCredentials): MiddlewareHandle
     const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
     const given = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
     if (given !== '' && timingSafeEqual(digest(given), expected)) return next();
-    c.get('logger').warn({ path: c.req.path }, 'operator authentication failed');
+    // No log line per failure (a guessing run would flood the log): the failed-auth
+    // throttle in front logs once per window when an address is throttled.
     const res = renderError(
       c,
       new ApiError('unauthenticated', 'Operator credentials are required (HTTP Basic authentication).'),
