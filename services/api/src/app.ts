@@ -21,6 +21,7 @@ import { notFound, onError } from './errors/on-error.js';
 import type { AppEnv } from './http/context.js';
 import { requestDeadline } from './http/deadline.middleware.js';
 import { registerHealth } from './http/health.route.js';
+import { noStore } from './http/no-store.middleware.js';
 import { rateLimit } from './http/rate-limit.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { fieldIssues, invalidRequest } from './http/validation.js';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): ApiApp {
 
   app.use(
     '/deployments/*',
+    noStore(),
     requestDeadline(deps.settings.requestTimeoutMs),
     bodyLimit({
       maxSize: deps.settings.bodyLimitBytes,

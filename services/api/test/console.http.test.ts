@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_CSP } from '../src/console/console.route.js';
+import { SAME_ORIGIN_CSP } from '../src/http/security-headers.js';
 import { expectError, expectStatus, useApi } from './harness.js';
 
 // The Console's static routes without a browser: public, strict headers, and
@@ -12,9 +12,9 @@ describe('console routes', () => {
     const res = await api.request('GET', '/console/deployments/611298765432109056');
     expectStatus(res, 200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
-    expect(CONSOLE_CSP).toContain("default-src 'self'");
-    expect(CONSOLE_CSP).not.toContain('unsafe-inline');
+    expect(res.headers.get('content-security-policy')).toBe(SAME_ORIGIN_CSP);
+    expect(SAME_ORIGIN_CSP).toContain("default-src 'self'");
+    expect(SAME_ORIGIN_CSP).not.toContain('unsafe-inline');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     // No inline script or style: everything comes from /console/assets.

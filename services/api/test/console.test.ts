@@ -1,50 +1,24 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Chromium, launchChromium } from './chromium.js';
 import { type Seeded, seedBackup, seedTenant, useApi } from './harness.js';
 
 // The Console's Backups tab in a real headless Chromium (Debian's, never one a
 // tool downloads) against the real app, Postgres and Redis.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const WARNING =
   'Restoring a backup replaces the current storage volumes. Any data written after the backup was created will be lost. Consider creating a new backup before restoring.';
 
 const api = useApi();
+let browser: Chromium;
 let context: BrowserContext;
-let userDataDir: string;
 const pages: Page[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" or point CHROMIUM_PATH at one.`,
-    );
-  }
-  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  // A persistent context is how Playwright takes a --user-data-dir: a fresh one per file.
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    args: FLAGS,
-    headless: true,
-    locale: 'en-GB',
-    timezoneId: 'Europe/Warsaw',
-    viewport: { width: 1200, height: 800 },
-  });
+  browser = await launchChromium({ locale: 'en-GB', timezoneId: 'Europe/Warsaw' });
+  context = browser.context;
 });
 
 afterEach(async () => {
@@ -54,8 +28,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 /** A new tab (fresh sessionStorage) signed in to the deployment's Backups tab. */

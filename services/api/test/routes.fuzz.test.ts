@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Seeded, seedBackup, seedTenant, useApi } from './harness.js';
 
 // Property: whatever arrives (ids, headers, bodies), no route answers 5xx, and
-// every answer carries a request id; errors have the one JSON shape.
+// every answer carries a request id and Cache-Control: no-store; errors have
+// the one JSON shape.
 
 const api = useApi();
 let t: Seeded & { backupId: bigint };
@@ -134,7 +135,8 @@ describe.each(ROUTES)('$method fuzzing never yields a 5xx', (route) => {
         if (r.key !== undefined) headers['ld-api-key'] = r.key === 'VALID' ? t.key : r.key;
         if (r.contentType !== undefined) headers['content-type'] = r.contentType;
         if (r.requestId !== undefined) headers['x-request-id'] = r.requestId;
-        const res = await fetch(`${api.url}${route.path(deploymentId, childId)}`, {
+        const url = `${api.url}${route.path(deploymentId, childId)}`;
+        const res = await fetch(url, {
           method: route.method,
           headers,
           body: route.method === 'GET' ? undefined : r.body,
@@ -143,6 +145,11 @@ describe.each(ROUTES)('$method fuzzing never yields a 5xx', (route) => {
         expect(res.status, text).toBeLessThan(500);
         const requestId = res.headers.get('x-request-id');
         expect(requestId).toBeTruthy();
+        // Tenant answers, errors included, are never stored by a browser or a shared cache
+        // (an id of `..` takes the request out of /deployments before it is sent).
+        if (new URL(url).pathname.startsWith('/deployments/')) {
+          expect(res.headers.get('cache-control'), text).toBe('no-store');
+        }
         if (res.status >= 400) {
           const body = JSON.parse(text) as { error: { code: string; message: string; request_id: string } };
           expect(body.error.request_id).toBe(requestId);

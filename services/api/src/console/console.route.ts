@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { idString } from '@backups/shared';
+import { SAME_ORIGIN_CSP, securityHeaders } from '../http/security-headers.js';
 import { invalidRequest } from '../http/validation.js';
 import type { ApiApp } from '../routes/route-kit.js';
 
@@ -10,36 +11,22 @@ import type { ApiApp } from '../routes/route-kit.js';
 
 const ASSET_DIR = new URL('./assets/', import.meta.url);
 
-/** Every file the page may load; anything else under /console/assets is a 404. */
-const ASSETS: Record<string, string> = {
-  'console.css': 'text/css; charset=utf-8',
-  'console.js': 'text/javascript; charset=utf-8',
-  'api-client.js': 'text/javascript; charset=utf-8',
-  'backups-table.js': 'text/javascript; charset=utf-8',
-  'dialogs.js': 'text/javascript; charset=utf-8',
-  'format.js': 'text/javascript; charset=utf-8',
-  'int64-json.js': 'text/javascript; charset=utf-8',
-};
+/**
+ * Every file the page may load; anything else under /console/assets is a 404.
+ * A Map, not an object literal: a lookup by the request's file name must never
+ * find an inherited `constructor` or `__proto__`.
+ */
+const ASSETS = new Map<string, string>([
+  ['console.css', 'text/css; charset=utf-8'],
+  ['console.js', 'text/javascript; charset=utf-8'],
+  ['api-client.js', 'text/javascript; charset=utf-8'],
+  ['backups-table.js', 'text/javascript; charset=utf-8'],
+  ['dialogs.js', 'text/javascript; charset=utf-8'],
+  ['format.js', 'text/javascript; charset=utf-8'],
+  ['int64-json.js', 'text/javascript; charset=utf-8'],
+]);
 
-/** No inline script or style, no third-party origin, not frameable. */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY_HEADERS = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+const SECURITY_HEADERS = securityHeaders(SAME_ORIGIN_CSP);
 
 // Read once: the files ship with the code and never change while it runs.
 const files = new Map<string, string>();
@@ -69,8 +56,8 @@ export function registerConsole(app: ApiApp): void {
   });
   app.get('/console/assets/:file', (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
-    if (!type) return c.notFound();
+    const type = ASSETS.get(file);
+    if (type === undefined) return c.notFound();
     return c.body(asset(file), 200, {
       ...SECURITY_HEADERS,
       'content-type': type,

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { SAME_ORIGIN_CSP, securityHeadersMiddleware } from '../http/security-headers.js';
 import type { ApiApp } from '../routes/route-kit.js';
 
 // The reference page must work offline, so Swagger UI's bundle is served from
 // the installed swagger-ui-dist package rather than a CDN.
 const require = createRequire(import.meta.url);
 const ASSET_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-};
+// A Map: the file name comes from the request, and an object literal would
+// answer `constructor` or `valueOf` with what it inherits.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -29,6 +32,11 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, tryItOutEnabled: true, validatorUrl: null });`;
 
 export function registerDocs(app: ApiApp): void {
+  // Users paste their API key into this page: only our own files may run on it
+  // and no other site may frame it. Registered before the routes, so it wraps
+  // them (and their 404s).
+  const headers = securityHeadersMiddleware(SAME_ORIGIN_CSP);
+  for (const path of ['/docs', '/docs/*', '/openapi.json']) app.use(path, headers);
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'apiKey',
     in: 'header',
@@ -48,8 +56,8 @@ export function registerDocs(app: ApiApp): void {
   app.get('/docs/init.js', (c) => c.body(INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');
-    const type = ASSETS[file];
-    if (!type) return c.notFound();
+    const type = ASSETS.get(file);
+    if (type === undefined) return c.notFound();
     let content = cache.get(file);
     if (content === undefined) {
       content = readFileSync(join(ASSET_DIR, file), 'utf8');

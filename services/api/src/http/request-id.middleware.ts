@@ -9,6 +9,10 @@ const SANE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function requestIdMiddleware(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // Hono's trie router (used once Bull Board's routes are mounted) runs '*'
+    // middleware twice for a path with a literal `*` segment; a second id would
+    // make the error body's request_id differ from the header's.
+    if (c.get('requestId') !== undefined) return next();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && SANE_ID.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);

@@ -218,7 +218,7 @@ function showCreateErrors(error) {
   let first;
   const others = [];
   for (const issue of error.details) {
-    const target = fields[issue.field];
+    const target = Object.hasOwn(fields, issue.field) ? fields[issue.field] : undefined;
     if (target) {
       showFieldError(target[0], target[1], issue.message);
       first ??= target[0];

@@ -37,12 +37,16 @@ export const STATUS_LABELS = {
 
 export const TYPE_LABELS = { manual: 'Manual', scheduled: 'Scheduled', pre_upgrade: 'Pre-upgrade' };
 
+// Own properties only: an unknown value such as "constructor" is shown as
+// itself, never as what a plain object inherits.
+const label = (labels, value) => (Object.hasOwn(labels, value) ? labels[value] : String(value));
+
 export function statusLabel(status) {
-  return STATUS_LABELS[status] ?? String(status);
+  return label(STATUS_LABELS, status);
 }
 
 export function typeLabel(type) {
-  return TYPE_LABELS[type] ?? String(type);
+  return label(TYPE_LABELS, type);
 }
 
 /** Backups pending or in progress cannot be deleted; one being deleted is gone already. */

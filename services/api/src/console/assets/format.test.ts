@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canDelete, canRestore, formatSize, formatTime, isBusy } from './format.js';
+import { canDelete, canRestore, formatSize, formatTime, isBusy, statusLabel, typeLabel } from './format.js';
 
 describe('formatSize', () => {
   it.each([
@@ -45,5 +45,16 @@ describe('row actions', () => {
     expect(isBusy([{ id: '1', status: 'completed' }], [{ status: 'completed' }])).toBe(false);
     expect(isBusy([{ id: '1', status: 'deleting' }], [])).toBe(true);
     expect(isBusy([], [{ status: 'in_progress' }])).toBe(true);
+  });
+});
+
+describe('statusLabel and typeLabel', () => {
+  it('label known values and show unknown ones, inherited names included, as themselves', () => {
+    expect(statusLabel('in_progress')).toBe('In Progress');
+    expect(typeLabel('pre_upgrade')).toBe('Pre-upgrade');
+    for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'restoring']) {
+      expect(statusLabel(name)).toBe(name);
+      expect(typeLabel(name)).toBe(name);
+    }
   });
 });
