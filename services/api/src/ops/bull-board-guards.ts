@@ -24,21 +24,6 @@ export const BULL_BOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS = {
-  'content-security-policy': BULL_BOARD_CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
-/** On every /admin/queues response, refusals (401, 429, 403) included. */
-export function boardSecurityHeaders(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
-  };
-}
-
 // Bull Board's page links a stylesheet from a public font host. An operator's
 // browser would tell that host it has the board open, and the CSP forbids it
 // anyway (a console error on every load), so the link is removed from the

@@ -5,8 +5,9 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/context.js';
+import { securityHeadersMiddleware } from '../http/security-headers.js';
 import type { ApiApp } from '../routes/route-kit.js';
-import { boardCsrfGuard, boardSecurityHeaders, withoutThirdPartyFonts } from './bull-board-guards.js';
+import { BULL_BOARD_CSP, boardCsrfGuard, withoutThirdPartyFonts } from './bull-board-guards.js';
 import { type OperatorCredentials, operatorAuth } from './operator-auth.middleware.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
@@ -39,7 +40,7 @@ export function registerBullBoard(
   });
   // Headers first, so refusals carry them too; the CSRF check after authentication.
   const guards = [
-    boardSecurityHeaders(),
+    securityHeadersMiddleware(BULL_BOARD_CSP),
     throttleFailedAuth,
     operatorAuth(settings.operator),
     ...(settings.readOnly ? [] : [boardCsrfGuard()]),
