@@ -11,11 +11,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 // the database. Expiry is checked at every use against the cached row, so only
 // a revocation can lag, by at most ttlMs. Unknown keys are never cached, so the
 // cache cannot be filled by guessing.
+//
+// When a hot key's entry expires, every request in flight with it misses at
+// once: they share one lookup instead of sending one query each. The last-used
+// stamp changes at most once a minute (touchApiKeyLastUsed), so a key touched
+// by this process within the minute is not touched again.
 
 const MAX_ENTRIES = 10_000;
+const TOUCH_EVERY_MS = 60_000;
+
+interface Entry {
+  key: ResolvedApiKey;
+  at: number;
+  touchedAt: number;
+}
 
 export class ApiKeyResolver {
-  private readonly cache = new Map<string, { key: ResolvedApiKey; at: number }>();
+  private readonly cache = new Map<string, Entry>();
+  private readonly lookups = new Map<string, Promise<ResolvedApiKey | null>>();
 
   constructor(
     private readonly orm: Orm,
@@ -26,16 +39,28 @@ export class ApiKeyResolver {
     const hash = hashApiKey(secret);
     const hit = this.cache.get(hash);
     if (hit && now - hit.at < this.ttlMs) return hit.key;
+    const running = this.lookups.get(hash);
+    if (running) return running;
+    const lookup = this.lookup(hash, hit, now).finally(() => this.lookups.delete(hash));
+    this.lookups.set(hash, lookup);
+    return lookup;
+  }
+
+  private async lookup(hash: string, stale: Entry | undefined, now: number): Promise<ResolvedApiKey | null> {
     const found = await findApiKeyByHash(this.orm.em.fork() as EntityManager, hash);
     if (!found) {
       this.cache.delete(hash);
       return null;
     }
-    // Best effort and off the request path: a failed touch must not fail the request.
-    touchApiKeyLastUsed(this.orm.em.fork() as EntityManager, found.id).catch(() => undefined);
+    let touchedAt = stale?.touchedAt ?? Number.NEGATIVE_INFINITY;
+    if (now - touchedAt >= TOUCH_EVERY_MS) {
+      touchedAt = now;
+      // Best effort and off the request path: a failed touch must not fail the request.
+      touchApiKeyLastUsed(this.orm.em.fork() as EntityManager, found.id).catch(() => undefined);
+    }
     if (this.ttlMs > 0) {
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-      this.cache.set(hash, { key: found, at: now });
+      this.cache.set(hash, { key: found, at: now, touchedAt });
     }
     return found;
   }

@@ -1,27 +1,8 @@
-import type { Backup, BackupWithSnapshots } from '@backups/shared/backups';
+import type { Backup, ListedBackup } from '@backups/shared/backups';
 import { rfc3339, rfc3339OrNull } from './timestamp.js';
 
 /** The fields of a backup (with its snapshots' ids) that the API shows. */
-export type ShownBackup = Pick<
-  BackupWithSnapshots,
-  | 'id'
-  | 'deploymentId'
-  | 'nodeId'
-  | 'name'
-  | 'backupType'
-  | 'status'
-  | 'snapshotIds'
-  | 'volumeIds'
-  | 'sizeBytes'
-  | 'region'
-  | 'remarks'
-  | 'failureReason'
-  | 'startedAt'
-  | 'completedAt'
-  | 'expiresAt'
-  | 'createdAt'
-  | 'progress'
->;
+export type ShownBackup = ListedBackup;
 
 /** A failed backup's remarks say why, then the tenant's own remarks. */
 export function publicRemarks(b: Pick<Backup, 'status' | 'remarks' | 'failureReason'>): string | null {

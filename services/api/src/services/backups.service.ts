@@ -1,14 +1,17 @@
 import {
   type BackupRequest,
   type BackupWithSnapshots,
-  createBackupLocked,
+  createBackupWithinLimit,
   getVisibleBackup,
-  listVisibleBackups,
+  type ListedBackup,
+  listTenantDeploymentBackups,
   markBackupsDeleting,
   UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
+import { nativePool, nativeTransaction } from '@backups/shared/db';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
+import { lockTenantDeployment } from '../repositories/deployment.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
@@ -28,10 +31,15 @@ export async function listDeploymentBackups(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<BackupWithSnapshots[]> {
-  const em = forkEm(deps);
-  await requireDeployment(em, caller, deploymentId);
-  return listVisibleBackups(em, deploymentId);
+): Promise<ListedBackup[]> {
+  // The tenant check and the list are one statement (consoles poll this route).
+  const backups = await listTenantDeploymentBackups(
+    await nativePool(deps.orm),
+    caller.tenantId,
+    deploymentId,
+  );
+  if (backups === null) throw notFound(`Deployment ${deploymentId}`);
+  return backups;
 }
 
 export async function getDeploymentBackup(
@@ -57,10 +65,13 @@ export async function createBackup(
   input: CreateBackupInput,
 ): Promise<bigint> {
   await assertRedisReachable(deps.redis);
-  const backupId = await forkEm(deps).transactional(async (tx) => {
+  // Plain prepared statements on one connection: BEGIN, lock, the create's
+  // one statement, COMMIT (the list's reason, for bursts of creates).
+  const backupId = await nativeTransaction(await nativePool(deps.orm), async (tx) => {
     // The row lock makes count-then-insert race-free across API processes.
-    const deployment = await requireDeployment(tx, caller, deploymentId, true);
-    const created = await createBackupLocked(tx, deployment, input);
+    const deployment = await lockTenantDeployment(tx, caller.tenantId, deploymentId);
+    if (!deployment) throw notFound(`Deployment ${deploymentId}`);
+    const created = await createBackupWithinLimit(tx, deployment, input);
     return created.backupId;
   });
   await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
