@@ -1,10 +1,11 @@
 import type { Logger } from '@backups/shared';
 import type { MiddlewareHandler } from 'hono';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { ApiError } from '../errors/codes.js';
 import { unavailable } from '../errors/infra-errors.js';
 import { noteRedisAnswered } from '../services/redis-liveness.js';
+import { CoalescedCount, type Counted } from './coalesced-count.js';
 import type { AppEnv } from './context.js';
 
 export interface RateLimitOptions {
@@ -28,23 +29,24 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     points: opts.requests,
     duration: opts.windowSeconds,
   });
+  const counter = new CoalescedCount(limiter);
   const verdict = async (keyId: string, logger: Logger): Promise<void> => {
+    let counted: Counted;
     try {
-      await limiter.consume(keyId);
+      counted = await counter.count(keyId);
       noteRedisAnswered(opts.redis);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        noteRedisAnswered(opts.redis);
-        throw new ApiError(
-          'rate_limited',
-          'Too many requests for this API key. Retry after the indicated delay.',
-          {
-            retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-          },
-        );
-      }
-      logger.warn({ err: { message: (rejection as Error)?.message } }, 'rate limiter unavailable');
+    } catch (err) {
+      logger.warn({ err: { message: (err as Error)?.message } }, 'rate limiter unavailable');
       throw unavailable();
+    }
+    if (counted.count > opts.requests) {
+      throw new ApiError(
+        'rate_limited',
+        'Too many requests for this API key. Retry after the indicated delay.',
+        {
+          retryAfterSeconds: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
+        },
+      );
     }
   };
   return async (c, next) => {
