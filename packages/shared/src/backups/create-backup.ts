@@ -60,7 +60,7 @@ async function rotateOut(tx: EntityManager, deploymentId: bigint, type: BackupTy
 /**
  * Creates a pending backup and queues it in the deployment's operation order,
  * inside the caller's transaction. Schedules and upgrades create through
- * here; the API's create through createBackupWithinLimit, the same rules in
+ * here; the API's create through create-within-limit.ts, the same rules in
  * the same order without rotation, as one statement. Both use the policy of
  * backup-policy.ts, so the plan rules and the limit are the same for all.
  */

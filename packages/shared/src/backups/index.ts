@@ -7,7 +7,7 @@ export * from './backup-snapshot.entity.js';
 export * from './backup-statuses.js';
 export * from './backup-transitions.js';
 export * from './create-backup.js';
-export { createBackupWithinLimit } from './create-within-limit.js';
+export { type CreateReport, sendCreateWithinLimit, settleCreate } from './create-within-limit.js';
 export * from './deployment-lock.js';
 export * from './domain-error.js';
 export * from './snapshot-polling.js';

@@ -3,9 +3,9 @@ export { createOrm, ensureDatabase, type Orm, type OrmOptions, ormOptions } from
 export { isUniqueViolation } from './pg-errors.js';
 export {
   nativePool,
-  nativeTransaction,
   type PreparedRunner,
   type PreparedStatement,
+  pipelinedTransaction,
   preparedStatement,
   runPrepared,
 } from './prepared.js';

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { Orm } from './orm.js';
 
@@ -38,19 +39,24 @@ export async function runPrepared<R extends object>(
 }
 
 /**
- * BEGIN, `work` on one connection, COMMIT; ROLLBACK when `work` throws. A
- * connection whose ROLLBACK fails (the server dropped it) is discarded, not
- * handed back to the pool.
+ * A transaction in two round trips: BEGIN and the `statements` go out back to
+ * back (pg's pipeline mode; none waits for the one before it), then `decide`
+ * reads their results, and COMMIT follows, or ROLLBACK when a statement failed
+ * or `decide` threw. The statements must not need each other's results in
+ * JavaScript (they may in SQL: each runs after the one before it, in order,
+ * on the server). A connection whose ROLLBACK fails (the server dropped it) is
+ * discarded, not handed back to the pool.
  */
-export async function nativeTransaction<T>(
+export async function pipelinedTransaction<S extends readonly unknown[], T>(
   pool: pg.Pool,
-  work: (tx: pg.PoolClient) => Promise<T>,
+  statements: (tx: PreparedRunner) => { [K in keyof S]: Promise<S[K]> },
+  decide: (results: S) => T,
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('begin');
-    const result = await work(client);
+    const results = await sendPipelined(client, () => [client.query('begin'), ...statements(client)]);
+    const result = decide(results.slice(1) as unknown as S);
     await client.query('commit');
     return result;
   } catch (err) {
@@ -61,4 +67,33 @@ export async function nativeTransaction<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * Issues the statements in pipeline mode, in one socket write, and waits for
+ * every one of them: the connection may leave pipeline mode only once nothing
+ * is in flight. pg takes the mode from a property its Client reads at every
+ * send and every answer; each statement corks and uncorks the socket itself,
+ * so one cork around them all makes their writes one.
+ */
+async function sendPipelined(client: pg.PoolClient, send: () => Promise<unknown>[]): Promise<unknown[]> {
+  const internals = client as unknown as { pipeline: boolean; connection: { stream: Writable } };
+  internals.pipeline = true;
+  let settled: PromiseSettledResult<unknown>[];
+  try {
+    const stream = internals.connection.stream;
+    stream.cork();
+    let sent: Promise<unknown>[];
+    try {
+      sent = send();
+    } finally {
+      stream.uncork();
+    }
+    settled = await Promise.allSettled(sent);
+  } finally {
+    internals.pipeline = false;
+  }
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value);
 }

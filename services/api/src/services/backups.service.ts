@@ -1,14 +1,15 @@
 import {
   type BackupRequest,
   type BackupWithSnapshots,
-  createBackupWithinLimit,
   getVisibleBackup,
   type ListedBackup,
   listTenantDeploymentBackups,
   markBackupsDeleting,
+  sendCreateWithinLimit,
+  settleCreate,
   UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
-import { nativePool, nativeTransaction } from '@backups/shared/db';
+import { nativePool, pipelinedTransaction } from '@backups/shared/db';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { lockTenantDeployment } from '../repositories/deployment.repository.js';
@@ -65,15 +66,21 @@ export async function createBackup(
   input: CreateBackupInput,
 ): Promise<bigint> {
   await assertRedisReachable(deps.redis);
-  // Plain prepared statements on one connection: BEGIN, lock, the create's
-  // one statement, COMMIT (the list's reason, for bursts of creates).
-  const backupId = await nativeTransaction(await nativePool(deps.orm), async (tx) => {
-    // The row lock makes count-then-insert race-free across API processes.
-    const deployment = await lockTenantDeployment(tx, caller.tenantId, deploymentId);
-    if (!deployment) throw notFound(`Deployment ${deploymentId}`);
-    const created = await createBackupWithinLimit(tx, deployment, input);
-    return created.backupId;
-  });
+  // BEGIN, the row lock and the create's one statement in one round trip; the
+  // rules then decide between COMMIT and ROLLBACK (see create-within-limit.ts).
+  const backupId = await pipelinedTransaction(
+    await nativePool(deps.orm),
+    (tx) =>
+      [
+        // The row lock makes count-then-insert race-free across API processes.
+        lockTenantDeployment(tx, caller.tenantId, deploymentId),
+        sendCreateWithinLimit(tx, caller.tenantId, deploymentId, input),
+      ] as const,
+    ([deployment, report]) => {
+      if (!deployment) throw notFound(`Deployment ${deploymentId}`);
+      return settleCreate(deployment, input, report).backupId;
+    },
+  );
   await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
     deploymentId: deploymentId.toString(),
   });
