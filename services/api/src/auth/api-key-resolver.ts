@@ -12,8 +12,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 // a revocation can lag, by at most ttlMs. Unknown keys are never cached, so the
 // cache cannot be filled by guessing.
 //
-// When a hot key's entry expires, every request in flight with it misses at
-// once: they share one lookup instead of sending one query each. The last-used
+// A hot key's entry is looked up again in the background once it is half its
+// TTL old, so its requests do not all stop at once to wait for the database
+// when it expires; an entry is never used past its TTL, so revocation still
+// lags by at most ttlMs. Requests that do miss together share one lookup
+// instead of sending one query each. The last-used
 // stamp changes at most once a minute (touchApiKeyLastUsed), so a key touched
 // by this process within the minute is not touched again.
 
@@ -38,10 +41,19 @@ export class ApiKeyResolver {
   async resolve(secret: string, now = Date.now()): Promise<ResolvedApiKey | null> {
     const hash = hashApiKey(secret);
     const hit = this.cache.get(hash);
-    if (hit && now - hit.at < this.ttlMs) return hit.key;
-    const running = this.lookups.get(hash);
-    if (running) return running;
-    const lookup = this.lookup(hash, hit, now).finally(() => this.lookups.delete(hash));
+    if (hit && now - hit.at < this.ttlMs) {
+      if (now - hit.at >= this.ttlMs / 2 && !this.lookups.has(hash)) {
+        // A failed refresh leaves the entry to expire: the next miss looks up again.
+        this.shared(hash, hit, now).catch(() => undefined);
+      }
+      return hit.key;
+    }
+    return this.lookups.get(hash) ?? this.shared(hash, hit, now);
+  }
+
+  /** One lookup of a hash at a time, whoever asks. */
+  private shared(hash: string, stale: Entry | undefined, now: number): Promise<ResolvedApiKey | null> {
+    const lookup = this.lookup(hash, stale, now).finally(() => this.lookups.delete(hash));
     this.lookups.set(hash, lookup);
     return lookup;
   }
