@@ -1,3 +1,4 @@
+import { exactJsonInteger, exactJsonIntegerOrNull } from '@backups/shared';
 import type { Backup, ListedBackup } from '@backups/shared/backups';
 import { rfc3339, rfc3339OrNull } from './timestamp.js';
 
@@ -21,21 +22,21 @@ export function publicProgress(b: Pick<Backup, 'status' | 'progress'>): number |
 }
 
 /**
- * Exactly the documented backup fields, in the documented order; ids stay
- * bigint so stringifyJson writes them exactly. `progress` came later and is
+ * Exactly the documented backup fields, in the documented order; int64s go
+ * through exactJsonInteger, so stringifyJson writes them exactly and fast. `progress` came later and is
  * last, so every earlier field keeps its place.
  */
 export function serializeBackup(b: ShownBackup) {
   return {
-    id: b.id,
-    deployment_id: b.deploymentId,
-    node_id: b.nodeId ?? null,
+    id: exactJsonInteger(b.id),
+    deployment_id: exactJsonInteger(b.deploymentId),
+    node_id: exactJsonIntegerOrNull(b.nodeId),
     name: b.name,
     backup_type: b.backupType,
     status: b.status,
     snapshot_ids: b.snapshotIds,
     volume_ids: b.volumeIds,
-    size_bytes: b.sizeBytes ?? null,
+    size_bytes: exactJsonIntegerOrNull(b.sizeBytes),
     region: b.region,
     remarks: publicRemarks(b),
     started_at: rfc3339OrNull(b.startedAt ?? null),
