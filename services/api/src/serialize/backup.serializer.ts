@@ -23,8 +23,8 @@ export function publicProgress(b: Pick<Backup, 'status' | 'progress'>): number |
 
 /**
  * Exactly the documented backup fields, in the documented order; int64s go
- * through exactJsonInteger, so stringifyJson writes them exactly and fast. `progress` came later and is
- * last, so every earlier field keeps its place.
+ * through exactJsonInteger, so stringifyJson writes them exactly and fast.
+ * `progress` came later and is last, so every earlier field keeps its place.
  */
 export function serializeBackup(b: ShownBackup) {
   return {
