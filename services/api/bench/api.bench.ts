@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { serveForBench } from './bench-server.js';
+import { targetsReport } from './targets.js';
 
 // Throughput and latency of the list and create endpoints at 64 connections,
 // beside a bare Hono route doing one Postgres query (the floor this machine
@@ -32,6 +33,9 @@ await ensureDatabase(dbUrl.toString());
 const orm = await createMigratingOrm({ databaseUrl: dbUrl.toString(), poolMax: 10 });
 await orm.migrator.up();
 const em = orm.em.fork() as EntityManager;
+// Creates are measured with durable commits: the run says what the server does.
+const [setting] = await em.execute<{ synchronous_commit: string }[]>('show synchronous_commit');
+const synchronousCommit = setting?.synchronous_commit ?? 'unknown';
 
 // Enterprise with a negotiated limit far above what the run creates, so creates measure the
 // whole accepted path (lock, count, two inserts, commit, enqueue) rather than 409s.
@@ -120,6 +124,7 @@ const api = await serveForBench(app.fetch);
 const bare = await serveForBench(baseline.fetch);
 
 interface Row {
+  key: string;
   name: string;
   p50: number;
   p99: number;
@@ -127,7 +132,7 @@ interface Row {
   statuses: string;
 }
 
-async function run(name: string, opts: autocannon.Options): Promise<Row> {
+async function run(key: string, name: string, opts: autocannon.Options): Promise<Row> {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...opts });
   const statuses = Object.entries({
     '2xx': result['2xx'],
@@ -139,6 +144,7 @@ async function run(name: string, opts: autocannon.Options): Promise<Row> {
     .map(([k, n]) => `${k}=${n}`)
     .join(' ');
   return {
+    key,
     name,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -151,11 +157,11 @@ const headers = { 'ld-api-key': secret, 'content-type': 'application/json' };
 const rows: Row[] = [];
 try {
   if (ONLY.has('baseline')) {
-    rows.push(await run('baseline: bare Hono + select 1', { url: `${bare.url}/baseline` }));
+    rows.push(await run('baseline', 'baseline: bare Hono + select 1', { url: `${bare.url}/baseline` }));
   }
   if (ONLY.has('list')) {
     rows.push(
-      await run('GET  /deployments/{id}/backups (10 items)', {
+      await run('list', 'GET  /deployments/{id}/backups (10 items)', {
         url: `${api.url}/deployments/${listDeploymentId}/backups`,
         headers,
       }),
@@ -163,7 +169,7 @@ try {
   }
   if (ONLY.has('create')) {
     rows.push(
-      await run('POST /deployments/{id}/backups (204 path)', {
+      await run('create', 'POST /deployments/{id}/backups (204 path)', {
         url: `${api.url}/deployments/${deploymentId}/backups`,
         method: 'POST',
         headers,
@@ -174,7 +180,7 @@ try {
   if (ONLY.has('spread')) {
     let next = 0;
     rows.push(
-      await run('POST .../backups over 64 deployments', {
+      await run('spread', 'POST .../backups over 64 deployments', {
         url: api.url,
         method: 'POST',
         headers,
@@ -197,7 +203,7 @@ try {
 }
 
 process.stdout.write(
-  `\n${CONNECTIONS} connections, ${DURATION_S}s each, one process (server + autocannon), node ${process.version}\n`,
+  `\n${CONNECTIONS} connections, ${DURATION_S}s each, one process (server + autocannon), node ${process.version}, synchronous_commit=${synchronousCommit}\n`,
 );
 process.stdout.write(
   `${'endpoint'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(7)}  statuses\n`,
@@ -207,6 +213,7 @@ for (const r of rows) {
     `${r.name.padEnd(44)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.rps).padStart(7)}  ${r.statuses}\n`,
   );
 }
+process.stdout.write(targetsReport(rows));
 
 // Clean up: the bench database and this run's Redis keys.
 await queues.close();

@@ -9,15 +9,14 @@ import {
 } from '@backups/shared/observability';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bodyLimit } from 'hono/body-limit';
 import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
 import { authenticate, authorize } from './auth/authenticate.middleware.js';
 import { failedAuthThrottle } from './auth/failed-auth-throttle.js';
 import { registerConsole } from './console/console.route.js';
 import { registerDocs } from './docs/docs.route.js';
-import { ApiError } from './errors/codes.js';
 import { notFound, onError } from './errors/on-error.js';
+import { requestBodyLimit } from './http/body-limit.middleware.js';
 import type { AppEnv } from './http/context.js';
 import { requestDeadline } from './http/deadline.middleware.js';
 import { registerHealth } from './http/health.route.js';
@@ -96,15 +95,7 @@ export function createApp(deps: AppDeps): ApiApp {
     '/deployments/*',
     noStore(),
     requestDeadline(deps.settings.requestTimeoutMs),
-    bodyLimit({
-      maxSize: deps.settings.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError(
-          'payload_too_large',
-          `The request body exceeds ${deps.settings.bodyLimitBytes} bytes.`,
-        );
-      },
-    }),
+    requestBodyLimit(deps.settings.bodyLimitBytes),
     throttleFailedAuth('api-key'),
     authenticate(new ApiKeyResolver(deps.orm, deps.settings.authCacheTtlMs)),
     rateLimit({

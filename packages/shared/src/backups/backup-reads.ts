@@ -110,19 +110,6 @@ async function withSnapshots(em: EntityManager, backups: Backup[]): Promise<Back
   });
 }
 
-/** A deployment's visible backups (`deleted` ones are kept for audit, never shown), newest first. */
-export async function listVisibleBackups(
-  em: EntityManager,
-  deploymentId: bigint,
-): Promise<BackupWithSnapshots[]> {
-  const backups = await em.find(
-    BackupSchema,
-    { deploymentId, status: { $in: [...VISIBLE_BACKUP_STATUSES] } },
-    { ...FRESH, orderBy: { createdAt: 'desc', id: 'desc' } },
-  );
-  return withSnapshots(em, backups);
-}
-
 export async function getVisibleBackup(
   em: EntityManager,
   deploymentId: bigint,

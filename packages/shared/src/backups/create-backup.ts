@@ -10,7 +10,7 @@ import {
   oldestRotatable,
 } from './backup-reads.js';
 import { insertPendingBackup, markBackupsDeleting } from './backup-transitions.js';
-import { DomainError } from './domain-error.js';
+import { invalidNode } from './create-within-limit.js';
 
 /** The deployment as a create needs it; the caller holds its row lock (`select … for update`). */
 export interface LockedDeployment {
@@ -59,9 +59,10 @@ async function rotateOut(tx: EntityManager, deploymentId: bigint, type: BackupTy
 
 /**
  * Creates a pending backup and queues it in the deployment's operation order,
- * inside the caller's transaction. Every path that creates backups (API,
- * schedules, upgrades) goes through here, so the plan rules, the limit and the
- * ordering are the same for all of them.
+ * inside the caller's transaction. Schedules and upgrades create through
+ * here; the API's create through create-within-limit.ts, the same rules in
+ * the same order without rotation, as one statement. Both use the policy of
+ * backup-policy.ts, so the plan rules and the limit are the same for all.
  */
 export async function createBackupLocked(
   tx: EntityManager,
@@ -77,12 +78,7 @@ export async function createBackupLocked(
   assertBackupsSupported(deployment);
   if (request.nodeId !== null) {
     const node = await tx.count(NodeSchema, { id: request.nodeId, deploymentId: deployment.id });
-    if (node === 0) {
-      throw new DomainError(
-        'invalid_node',
-        `Node ${request.nodeId} is not a node of deployment ${deployment.id}. Omit node_id to back up every node.`,
-      );
-    }
+    if (node === 0) throw invalidNode(request.nodeId, deployment.id);
   }
 
   const rotated: bigint[] = [];

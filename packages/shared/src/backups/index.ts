@@ -1,4 +1,5 @@
 export * from './backup.entity.js';
+export * from './backup-list.js';
 export * from './backup-policy.js';
 export * from './backup-progress-calc.js';
 export * from './backup-reads.js';
@@ -6,6 +7,7 @@ export * from './backup-snapshot.entity.js';
 export * from './backup-statuses.js';
 export * from './backup-transitions.js';
 export * from './create-backup.js';
+export { type CreateReport, sendCreateWithinLimit, settleCreate } from './create-within-limit.js';
 export * from './deployment-lock.js';
 export * from './domain-error.js';
 export * from './snapshot-polling.js';

@@ -1,3 +1,11 @@
 export * from './entities.js';
 export { createOrm, ensureDatabase, type Orm, type OrmOptions, ormOptions } from './orm.js';
 export { isUniqueViolation } from './pg-errors.js';
+export {
+  nativePool,
+  type PreparedRunner,
+  type PreparedStatement,
+  pipelinedTransaction,
+  preparedStatement,
+  runPrepared,
+} from './prepared.js';

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OperationSchema } from './operation.entity.js';
+import type { OperationStatus } from './operation-statuses.js';
 
 export type NewOperation = { deploymentId: bigint } & (
   | { kind: 'backup'; backupId: bigint }
@@ -30,4 +31,22 @@ export async function insertOperation(em: EntityManager, op: NewOperation): Prom
   });
   await em.flush();
   return operation.id;
+}
+
+/**
+ * A data-modifying CTE body that queues one backup operation per row of
+ * `source` (a CTE of the same statement returning the backup's `id` and its
+ * `deployment_id`): insertOperation for backups inserted by that statement,
+ * so a create can be one statement. The status goes in parameter `$param`.
+ */
+export function queueBackupOperationsOf(
+  source: string,
+  param: number,
+): { sql: string; status: OperationStatus } {
+  return {
+    sql: `insert into operations (deployment_id, kind, backup_id, status)
+          select s.deployment_id, 'backup', s.id, $${param} from ${source} s
+          returning id`,
+    status: 'queued',
+  };
 }

@@ -1,6 +1,6 @@
-import { type Deployment, DeploymentSchema, NodeSchema } from '@backups/shared/deployments';
+import { type PreparedRunner, preparedStatement, runPrepared } from '@backups/shared/db';
+import { type Deployment, NodeSchema } from '@backups/shared/deployments';
 import type { Tenant } from '@backups/shared/tenants';
-import { LockMode, sql } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
@@ -23,37 +23,57 @@ export async function findTenantDeployment(
   deploymentId: bigint,
   opts: { forUpdate?: boolean } = {},
 ): Promise<TenantDeployment | null> {
-  // One round trip on every request: the entities declare no relation, so the
+  // One round trip on every request. The entities declare no relation, so the
   // tenant is joined by its table.
-  const qb = em
-    .createQueryBuilder(DeploymentSchema, 'd')
-    .select([
-      'd.id',
-      'd.tenantId',
-      'd.cloud',
-      'd.storageType',
-      'd.region',
-      sql.ref('t.plan').as('plan'),
-      sql.ref('t.backup_limit_override').as('backupLimitOverride'),
-    ])
-    .join(sql.ref('tenants'), 't', { 't.id': sql.ref('d.tenant_id') })
-    .where({ id: deploymentId, tenantId });
-  if (opts.forUpdate) qb.setLockMode(LockMode.PESSIMISTIC_WRITE, ['d']);
-  const row = await qb.execute<Row | undefined>('get');
-  if (!row) return null;
+  const [row] = await em.execute<Row[]>(
+    `${SELECT_TENANT_DEPLOYMENT.replace('$1', '?').replace('$2', '?')}${opts.forUpdate ? ' for update of d' : ''}`,
+    [deploymentId, tenantId],
+  );
+  return row ? tenantDeployment(row, tenantId, deploymentId) : null;
+}
+
+/**
+ * findTenantDeployment with the row lock, on a transaction's own connection,
+ * as a prepared statement (the create path; see @backups/shared/db prepared).
+ */
+export async function lockTenantDeployment(
+  tx: PreparedRunner,
+  tenantId: bigint,
+  deploymentId: bigint,
+): Promise<TenantDeployment | null> {
+  const [row] = await runPrepared<Row>(tx, LOCK_TENANT_DEPLOYMENT, [deploymentId, tenantId]);
+  return row ? tenantDeployment(row, tenantId, deploymentId) : null;
+}
+
+const SELECT_TENANT_DEPLOYMENT = `select d.cloud, d.storage_type, d.region, t.plan, t.backup_limit_override
+   from deployments d
+   join tenants t on t.id = d.tenant_id
+  where d.id = $1 and d.tenant_id = $2`;
+
+const LOCK_TENANT_DEPLOYMENT = preparedStatement(
+  'api.lock_tenant_deployment',
+  `${SELECT_TENANT_DEPLOYMENT} for update of d`,
+);
+
+function tenantDeployment(row: Row, tenantId: bigint, deploymentId: bigint): TenantDeployment {
   return {
-    id: BigInt(row.id),
-    tenantId: BigInt(row.tenantId),
+    id: deploymentId,
+    tenantId,
     cloud: row.cloud,
-    storageType: row.storageType,
+    storageType: row.storage_type,
     region: row.region,
     plan: row.plan,
-    backupLimitOverride: row.backupLimitOverride,
+    backupLimitOverride: row.backup_limit_override,
   };
 }
 
-/** The query's result: mapped to property names, with bigint columns still as text. */
-type Row = Omit<TenantDeployment, 'id' | 'tenantId'> & { id: bigint | string; tenantId: bigint | string };
+interface Row {
+  cloud: TenantDeployment['cloud'];
+  storage_type: TenantDeployment['storageType'];
+  region: string;
+  plan: TenantDeployment['plan'];
+  backup_limit_override: number | null;
+}
 
 export async function isNodeOfDeployment(
   em: EntityManager,

@@ -1,27 +1,9 @@
-import type { Backup, BackupWithSnapshots } from '@backups/shared/backups';
+import { exactJsonInteger, exactJsonIntegerOrNull } from '@backups/shared';
+import type { Backup, ListedBackup } from '@backups/shared/backups';
 import { rfc3339, rfc3339OrNull } from './timestamp.js';
 
 /** The fields of a backup (with its snapshots' ids) that the API shows. */
-export type ShownBackup = Pick<
-  BackupWithSnapshots,
-  | 'id'
-  | 'deploymentId'
-  | 'nodeId'
-  | 'name'
-  | 'backupType'
-  | 'status'
-  | 'snapshotIds'
-  | 'volumeIds'
-  | 'sizeBytes'
-  | 'region'
-  | 'remarks'
-  | 'failureReason'
-  | 'startedAt'
-  | 'completedAt'
-  | 'expiresAt'
-  | 'createdAt'
-  | 'progress'
->;
+export type ShownBackup = ListedBackup;
 
 /** A failed backup's remarks say why, then the tenant's own remarks. */
 export function publicRemarks(b: Pick<Backup, 'status' | 'remarks' | 'failureReason'>): string | null {
@@ -40,21 +22,21 @@ export function publicProgress(b: Pick<Backup, 'status' | 'progress'>): number |
 }
 
 /**
- * Exactly the documented backup fields, in the documented order; ids stay
- * bigint so stringifyJson writes them exactly. `progress` came later and is
- * last, so every earlier field keeps its place.
+ * Exactly the documented backup fields, in the documented order; int64s go
+ * through exactJsonInteger, so stringifyJson writes them exactly and fast.
+ * `progress` came later and is last, so every earlier field keeps its place.
  */
 export function serializeBackup(b: ShownBackup) {
   return {
-    id: b.id,
-    deployment_id: b.deploymentId,
-    node_id: b.nodeId ?? null,
+    id: exactJsonInteger(b.id),
+    deployment_id: exactJsonInteger(b.deploymentId),
+    node_id: exactJsonIntegerOrNull(b.nodeId),
     name: b.name,
     backup_type: b.backupType,
     status: b.status,
     snapshot_ids: b.snapshotIds,
     volume_ids: b.volumeIds,
-    size_bytes: b.sizeBytes ?? null,
+    size_bytes: exactJsonIntegerOrNull(b.sizeBytes),
     region: b.region,
     remarks: publicRemarks(b),
     started_at: rfc3339OrNull(b.startedAt ?? null),

@@ -1,14 +1,18 @@
 import {
   type BackupRequest,
   type BackupWithSnapshots,
-  createBackupLocked,
   getVisibleBackup,
-  listVisibleBackups,
+  type ListedBackup,
+  listTenantDeploymentBackups,
   markBackupsDeleting,
+  sendCreateWithinLimit,
+  settleCreate,
   UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
+import { nativePool, pipelinedTransaction } from '@backups/shared/db';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
+import { lockTenantDeployment } from '../repositories/deployment.repository.js';
 import { isBackupBeingRestored } from '../repositories/restore.repository.js';
 import { notFound, requireDeployment } from './deployment-access.js';
 import { type Caller, forkEm, type ServiceDeps } from './service-deps.js';
@@ -28,10 +32,15 @@ export async function listDeploymentBackups(
   deps: ServiceDeps,
   caller: Caller,
   deploymentId: bigint,
-): Promise<BackupWithSnapshots[]> {
-  const em = forkEm(deps);
-  await requireDeployment(em, caller, deploymentId);
-  return listVisibleBackups(em, deploymentId);
+): Promise<ListedBackup[]> {
+  // The tenant check and the list are one statement (consoles poll this route).
+  const backups = await listTenantDeploymentBackups(
+    await nativePool(deps.orm),
+    caller.tenantId,
+    deploymentId,
+  );
+  if (backups === null) throw notFound(`Deployment ${deploymentId}`);
+  return backups;
 }
 
 export async function getDeploymentBackup(
@@ -57,12 +66,21 @@ export async function createBackup(
   input: CreateBackupInput,
 ): Promise<bigint> {
   await assertRedisReachable(deps.redis);
-  const backupId = await forkEm(deps).transactional(async (tx) => {
-    // The row lock makes count-then-insert race-free across API processes.
-    const deployment = await requireDeployment(tx, caller, deploymentId, true);
-    const created = await createBackupLocked(tx, deployment, input);
-    return created.backupId;
-  });
+  // BEGIN, the row lock and the create's one statement in one round trip; the
+  // rules then decide between COMMIT and ROLLBACK (see create-within-limit.ts).
+  const backupId = await pipelinedTransaction(
+    await nativePool(deps.orm),
+    (tx) =>
+      [
+        // The row lock makes count-then-insert race-free across API processes.
+        lockTenantDeployment(tx, caller.tenantId, deploymentId),
+        sendCreateWithinLimit(tx, caller.tenantId, deploymentId, input),
+      ] as const,
+    ([deployment, report]) => {
+      if (!deployment) throw notFound(`Deployment ${deploymentId}`);
+      return settleCreate(deployment, input, report).backupId;
+    },
+  );
   await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
     deploymentId: deploymentId.toString(),
   });
