@@ -12,7 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
 import { authenticate, authorize } from './auth/authenticate.middleware.js';
-import { failedAuthThrottle } from './auth/failed-auth-throttle.js';
+import { FailedAuthThrottle } from './auth/failed-auth-throttle.js';
 import { registerConsole } from './console/console.route.js';
 import { registerDocs } from './docs/docs.route.js';
 import { notFound, onError } from './errors/on-error.js';
@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): ApiApp {
   registerQueueGauges(metrics.registry, () => deps.queues.all());
   app.use('*', httpMetrics(metrics));
   const throttleFailedAuth = (scope: 'api-key' | 'operator') =>
-    failedAuthThrottle({
+    new FailedAuthThrottle({
       redis: deps.redis,
       prefix: deps.settings.redisPrefix,
       scope,
@@ -96,8 +96,7 @@ export function createApp(deps: AppDeps): ApiApp {
     noStore(),
     requestDeadline(deps.settings.requestTimeoutMs),
     requestBodyLimit(deps.settings.bodyLimitBytes),
-    throttleFailedAuth('api-key'),
-    authenticate(new ApiKeyResolver(deps.orm, deps.settings.authCacheTtlMs)),
+    authenticate(new ApiKeyResolver(deps.orm, deps.settings.authCacheTtlMs), throttleFailedAuth('api-key')),
     rateLimit({
       redis: deps.redis,
       prefix: deps.settings.redisPrefix,
@@ -113,7 +112,7 @@ export function createApp(deps: AppDeps): ApiApp {
     app,
     deps.queues,
     deps.bullBoard ?? { operator: null, readOnly: true },
-    throttleFailedAuth('operator'),
+    throttleFailedAuth('operator').middleware(),
   );
   registerDocs(app);
   registerConsole(app);

@@ -95,11 +95,11 @@ async function failLimitTimes(send: () => Promise<PeerResponse>): Promise<void> 
 }
 
 describe('failed tenant authentication, per client address', () => {
-  it('answers 429 with Retry-After after the limit, valid keys included; other addresses are unaffected', async () => {
+  it('answers 429 with Retry-After after the limit, to valid keys it has not verified too; other addresses are unaffected', async () => {
     const from = '127.0.0.2';
     await failLimitTimes(() => withKey(from, api.url, forgedKey()));
     expectThrottled(await withKey(from, api.url, forgedKey()));
-    // A success does not open the door again: a valid key from this address waits too.
+    // A valid key this app has not found valid before (its key cache is off) waits too.
     expectThrottled(await withKey(from, api.url, t.key));
     // No header at all is a failure like any other, and is refused the same way now.
     expectThrottled(await requestFrom(from, `${api.url}${list()}`));
@@ -136,6 +136,27 @@ describe('failed tenant authentication, per client address', () => {
     expect(logged[0]).toMatchObject({ level: 40 /* warn */, failures: LIMIT, scope: 'api-key' });
     const all = lines.join('\n');
     for (const secret of [...keys, t.key]) expect(all).not.toContain(secret.slice(3));
+  });
+});
+
+describe('keys this process already found valid', () => {
+  // With the key cache on (the harness turns it off elsewhere), as in production.
+  const caching = useSibling({ authCacheTtlMs: 60_000 });
+
+  it('keep working from a throttled address; guesses and keys not seen yet get 429', async () => {
+    const from = '127.0.0.20';
+    const other = await seedTenant(api.em());
+    expect((await withKey(from, caching.app.url, t.key)).status).toBe(200);
+    await failLimitTimes(() => withKey(from, caching.app.url, forgedKey()));
+    expectThrottled(await withKey(from, caching.app.url, forgedKey()));
+    // A NAT neighbour with a working key is not locked out by a broken client.
+    expect((await withKey(from, caching.app.url, t.key)).status).toBe(200);
+    // A valid key this process has not looked up yet could as well be a guess.
+    expectThrottled(
+      await requestFrom(from, `${caching.app.url}/deployments/${other.deploymentId}/backups`, {
+        headers: { 'ld-api-key': other.key },
+      }),
+    );
   });
 });
 

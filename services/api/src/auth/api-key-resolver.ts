@@ -38,6 +38,16 @@ export class ApiKeyResolver {
     private readonly ttlMs: number,
   ) {}
 
+  /**
+   * Whether this process has found the key valid before and it is still usable
+   * as of that lookup (its cached row, however old: only for sparing it the
+   * failed-auth throttle, never to authenticate with).
+   */
+  foundValid(secret: string, now = Date.now()): boolean {
+    const entry = this.cache.get(hashApiKey(secret));
+    return entry !== undefined && usable(entry.key, now);
+  }
+
   async resolve(secret: string, now = Date.now()): Promise<ResolvedApiKey | null> {
     const hash = hashApiKey(secret);
     const hit = this.cache.get(hash);
@@ -76,4 +86,9 @@ export class ApiKeyResolver {
     }
     return found;
   }
+}
+
+/** Not revoked and not expired (as of the row read). */
+export function usable(key: ResolvedApiKey, now = Date.now()): boolean {
+  return key.revokedAt === null && (key.expiresAt === null || key.expiresAt.getTime() > now);
 }

@@ -1,9 +1,10 @@
 import type { Permission } from '@backups/shared';
 import { looksLikeApiKey } from '@backups/shared/tenants';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors/codes.js';
 import type { AppEnv, Principal } from '../http/context.js';
-import type { ApiKeyResolver } from './api-key-resolver.js';
+import { type ApiKeyResolver, usable } from './api-key-resolver.js';
+import type { FailedAuthThrottle } from './failed-auth-throttle.js';
 
 const HEADER = 'ld-api-key';
 
@@ -14,15 +15,27 @@ function unauthenticated(): ApiError {
   );
 }
 
-/** Resolves the ld-api-key header to a Principal (401 when missing, unknown, expired or revoked). */
-export function authenticate(resolver: ApiKeyResolver): MiddlewareHandler<AppEnv> {
+/**
+ * Resolves the ld-api-key header to a Principal (401 when missing, unknown,
+ * expired or revoked). Each failure counts against the caller's address, and
+ * a throttled address gets 429 for any key this process has not already found
+ * valid (see FailedAuthThrottle).
+ */
+export function authenticate(
+  resolver: ApiKeyResolver,
+  throttle: FailedAuthThrottle,
+): MiddlewareHandler<AppEnv> {
+  const refuse = async (c: Context<AppEnv>): Promise<never> => {
+    await throttle.countFailure(c);
+    throw unauthenticated();
+  };
   return async (c, next) => {
     const secret = c.req.header(HEADER);
-    if (!secret || !looksLikeApiKey(secret)) throw unauthenticated();
+    const wellFormed = secret !== undefined && looksLikeApiKey(secret);
+    if (!(wellFormed && resolver.foundValid(secret))) await throttle.refuseIfThrottled(c);
+    if (!wellFormed) return refuse(c);
     const key = await resolver.resolve(secret);
-    if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now())) {
-      throw unauthenticated();
-    }
+    if (!key || !usable(key)) return refuse(c);
     const principal: Principal = { keyId: key.id, tenantId: key.tenantId, permissions: key.permissions };
     c.set('principal', principal);
     await next();
