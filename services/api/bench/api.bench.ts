@@ -9,7 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
+import { type AppDeps, createApp } from '../src/app.js';
+import { BackupListCache } from '../src/cache/backup-list-cache.js';
 import { serveForBench } from './bench-server.js';
 import { targetsReport } from './targets.js';
 
@@ -21,8 +22,8 @@ const PG_ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-/** e.g. BENCH_ONLY=list to profile one endpoint; all three by default. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'baseline,list,create,spread').split(','));
+/** e.g. BENCH_ONLY=list to profile one endpoint; all of them by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'baseline,list,list-direct,create,spread').split(','));
 
 const dbName = `bench_api_${Date.now()}`;
 const dbUrl = new URL(PG_ADMIN);
@@ -96,11 +97,16 @@ const redis = createRedis(REDIS_URL, 'producer');
 redis.on('error', () => undefined); // a late EPIPE while closing is not a finding
 await once(redis, 'ready');
 const queues = new JobQueues(redis, prefix);
-const app = createApp({
+const logger = createLogger({ service: 'api-bench', level: 'silent', pretty: false });
+// The API as it runs: rendered lists kept between polls, dropped as changes commit.
+const listCache = new BackupListCache({ databaseUrl: dbUrl.toString(), logger, maxEntries: 2_000 });
+await listCache.start();
+const appDeps: AppDeps = {
   orm,
   redis,
   queues,
-  logger: createLogger({ service: 'api-bench', level: 'silent', pretty: false }),
+  logger,
+  listCache,
   settings: {
     rateLimitRequests: 10_000_000,
     rateLimitWindowSeconds: 60,
@@ -114,13 +120,17 @@ const app = createApp({
     authFailureWindowSeconds: 60,
     trustProxyHops: 0,
   },
-});
+};
+const app = createApp(appDeps);
+// The same API with BACKUP_LIST_CACHE_ENTRIES=0: every list read from Postgres.
+const uncached = createApp({ ...appDeps, listCache: undefined });
 const baseline = new Hono().get('/baseline', async (c) => {
   const rows = await orm.em.fork().getConnection().execute('select 1 as one');
   return c.json(rows);
 });
 
 const api = await serveForBench(app.fetch);
+const apiUncached = await serveForBench(uncached.fetch);
 const bare = await serveForBench(baseline.fetch);
 
 interface Row {
@@ -167,6 +177,14 @@ try {
       }),
     );
   }
+  if (ONLY.has('list-direct')) {
+    rows.push(
+      await run('list-direct', 'GET  .../backups, list cache off', {
+        url: `${apiUncached.url}/deployments/${listDeploymentId}/backups`,
+        headers,
+      }),
+    );
+  }
   if (ONLY.has('create')) {
     rows.push(
       await run('create', 'POST /deployments/{id}/backups (204 path)', {
@@ -199,7 +217,7 @@ try {
   }
 } finally {
   // Servers and their handlers first, then the queues, Redis and Postgres they use.
-  await Promise.all([api.close(), bare.close()]);
+  await Promise.all([api.close(), apiUncached.close(), bare.close()]);
 }
 
 process.stdout.write(
@@ -216,6 +234,7 @@ for (const r of rows) {
 process.stdout.write(targetsReport(rows));
 
 // Clean up: the bench database and this run's Redis keys.
+await listCache.close();
 await queues.close();
 let cursor = '0';
 do {

@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import { ApiKeyResolver } from './auth/api-key-resolver.js';
 import { authenticate, authorize } from './auth/authenticate.middleware.js';
 import { FailedAuthThrottle } from './auth/failed-auth-throttle.js';
+import type { BackupListCache } from './cache/backup-list-cache.js';
 import { registerConsole } from './console/console.route.js';
 import { registerDocs } from './docs/docs.route.js';
 import { notFound, onError } from './errors/on-error.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Bull Board at /admin/queues; off when omitted or without operator credentials. */
   bullBoard?: BullBoardSettings;
+  /** Rendered backup lists kept between polls (the caller starts and closes it); none when omitted. */
+  listCache?: BackupListCache;
   settings: {
     rateLimitRequests: number;
     rateLimitWindowSeconds: number;

@@ -22,6 +22,11 @@ export const apiEnvSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** How long a resolved API key is cached in-process; a revocation takes effect within this. */
     AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
+    /**
+     * Rendered backup lists kept in memory between polls, dropped as changes commit
+     * (Postgres LISTEN on one extra connection); 0 reads every list from Postgres.
+     */
+    BACKUP_LIST_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(2_000),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
     /** A request still unanswered after this gets 503 (a hung dependency must not hang callers). */

@@ -4,6 +4,7 @@ import { createRedis, JobQueues } from '@backups/shared/jobs';
 import { createMetrics, startOpsServer } from '@backups/shared/observability';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { BackupListCache } from './cache/backup-list-cache.js';
 import { apiEnvSchema } from './env.js';
 import { readiness } from './http/health.route.js';
 
@@ -16,6 +17,16 @@ const redis = createRedis(config.REDIS_URL, 'producer');
 redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
 const queues = new JobQueues(redis, config.QUEUE_PREFIX);
 const metrics = createMetrics('api');
+const listCache =
+  config.BACKUP_LIST_CACHE_ENTRIES > 0
+    ? new BackupListCache({
+        databaseUrl: config.DATABASE_URL,
+        logger,
+        maxEntries: config.BACKUP_LIST_CACHE_ENTRIES,
+      })
+    : undefined;
+// Postgres away at start-up: the cache stays off and keeps reconnecting; lists are read directly.
+await listCache?.start();
 
 const app = createApp({
   orm,
@@ -23,6 +34,7 @@ const app = createApp({
   queues,
   logger,
   metrics,
+  listCache,
   bullBoard: {
     operator:
       config.OPERATOR_USER && config.OPERATOR_PASSWORD
@@ -85,6 +97,7 @@ async function shutdown(signal: string): Promise<void> {
   // close() stops accepting and resolves once in-flight requests are answered.
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await ops.close();
+  await listCache?.close();
   await queues.close().catch(() => undefined);
   await redis.quit().catch(() => redis.disconnect());
   await orm.close(true);

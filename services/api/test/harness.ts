@@ -16,6 +16,7 @@ import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.js';
+import { BackupListCache } from '../src/cache/backup-list-cache.js';
 
 // Starts the real app on a random port against this file's own Postgres
 // database and Redis prefix, and offers small seeding helpers built on the
@@ -45,6 +46,7 @@ export interface TestApi {
 export interface ServedApp {
   url: string;
   queues: JobQueues;
+  listCache: BackupListCache;
   close(): Promise<void>;
 }
 
@@ -60,21 +62,32 @@ export async function serveTestApp(
   opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> & {
     /** '::' takes IPv6 and (as ::ffff:a.b.c.d) IPv4 callers; the URL is 127.0.0.1 either way. */
     hostname?: string;
+    /** Where the list cache's change feed connects (a proxy, to stall it); the database by default. */
+    listChangesUrl?: string;
   } = {},
 ): Promise<ServedApp> {
   const producer = createRedis(redis.url, 'producer');
   // The producer connection fails fast instead of queueing; tests start once it is up.
   await once(producer, 'ready');
   const queues = new JobQueues(producer, redis.prefix);
+  const logger =
+    opts.logger ??
+    createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false });
+  // On, as in production, so every test that lists also checks the cache is never stale.
+  const listCache = new BackupListCache({
+    databaseUrl: opts.listChangesUrl ?? db.url,
+    logger,
+    maxEntries: 1_000,
+  });
+  await listCache.start();
   const app = createApp({
     orm: db.orm,
     redis: producer,
     queues,
+    listCache,
     bullBoard: opts.bullBoard,
     metrics: opts.metrics,
-    logger:
-      opts.logger ??
-      createLogger({ service: 'api-test', level: process.env.LOG_LEVEL ?? 'silent', pretty: false }),
+    logger,
     settings: {
       rateLimitRequests: 100_000,
       rateLimitWindowSeconds: 60,
@@ -95,10 +108,12 @@ export async function serveTestApp(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     queues,
+    listCache,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();
       await producer.quit();
+      await listCache.close();
     },
   };
 }

@@ -7,6 +7,11 @@ import type { Context, TypedResponse } from 'hono';
  * response is declared from it, because the value in memory holds bigint.
  */
 export function jsonResponse<Wire>(c: Context, value: unknown): TypedResponse<Wire, 200, 'json'> {
-  const response = c.body(stringifyJson(value), 200, { 'content-type': 'application/json' });
+  return jsonTextResponse<Wire>(c, stringifyJson(value));
+}
+
+/** The same, for JSON already written (a cached render). */
+export function jsonTextResponse<Wire>(c: Context, json: string): TypedResponse<Wire, 200, 'json'> {
+  const response = c.body(json, 200, { 'content-type': 'application/json' });
   return response as unknown as TypedResponse<Wire, 200, 'json'>;
 }

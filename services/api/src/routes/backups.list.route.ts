@@ -1,5 +1,6 @@
+import { stringifyJson } from '@backups/shared';
 import { createRoute, z } from '@hono/zod-openapi';
-import { jsonResponse } from '../http/json-response.js';
+import { jsonTextResponse } from '../http/json-response.js';
 import { serializeBackup } from '../serialize/backup.serializer.js';
 import { listDeploymentBackups } from '../services/backups.service.js';
 import { type ApiApp, callerOf, type RouteDeps } from './route-kit.js';
@@ -22,7 +23,13 @@ export const listBackupsRoute = createRoute({
 export function registerListBackups(app: ApiApp, deps: RouteDeps): void {
   app.openapi(listBackupsRoute, async (c) => {
     const { deployment_id } = c.req.valid('param');
-    const backups = await listDeploymentBackups(deps, callerOf(c), BigInt(deployment_id));
-    return jsonResponse<z.infer<typeof backupResponse>[]>(c, backups.map(serializeBackup));
+    const caller = callerOf(c);
+    const deploymentId = BigInt(deployment_id);
+    const render = async () =>
+      stringifyJson((await listDeploymentBackups(deps, caller, deploymentId)).map(serializeBackup));
+    const body = deps.listCache
+      ? await deps.listCache.read(deploymentId, caller.tenantId, render)
+      : await render();
+    return jsonTextResponse<z.infer<typeof backupResponse>[]>(c, body);
   });
 }

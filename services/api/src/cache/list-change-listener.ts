@@ -1,0 +1,142 @@
+import type { Logger } from '@backups/shared';
+import { BACKUP_LIST_CHANNEL } from '@backups/shared/db';
+import pg from 'pg';
+
+export interface ListChangeHandlers {
+  /** A deployment's backup list changed (committed), or `*`: any may have. */
+  changed(deployment: string): void;
+  /** The feed is live from now on; anything before may have been missed. */
+  live(): void;
+  /** The feed is down: changes are not being heard. */
+  lost(): void;
+}
+
+/** A feed that has not caught up by then is treated as behind: the caller reads Postgres instead. */
+const SYNC_TIMEOUT_MS = 1_000;
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 5_000;
+
+/**
+ * One dedicated Postgres connection that LISTENs on the backup-list channel
+ * (migration 0007's triggers notify it at every commit that changes a list).
+ *
+ * `sync()` is what makes a cache built on it read-your-writes, across API
+ * processes too: it runs a trivial query on this connection that starts after
+ * the caller asked. Postgres delivers a listening session's pending
+ * notifications before it reads the next command, so once that query answers,
+ * every change committed before the caller asked has been handed to
+ * `changed`. Callers of one event-loop turn share one query.
+ */
+export class ListChangeListener {
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private nextSync: { promise: Promise<void>; started: boolean } | undefined;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly handlers: ListChangeHandlers,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Connects and starts listening; retries in the background until close(). */
+  start(): Promise<void> {
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  get isLive(): boolean {
+    return this.client !== undefined;
+  }
+
+  /**
+   * Resolves once every change committed before this call has been handed to
+   * `changed`; rejects when the feed is down or has not caught up within
+   * SYNC_TIMEOUT_MS (a stalled connection must not hold requests up).
+   */
+  sync(): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('the backup list change feed is down'));
+    if (this.nextSync && !this.nextSync.started) return this.nextSync.promise;
+    const pending = {
+      started: false,
+      promise: new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          pending.started = true;
+          const late = setTimeout(
+            () => reject(new Error('the backup list change feed is behind')),
+            SYNC_TIMEOUT_MS,
+          );
+          client.query('select 1').then(
+            () => {
+              clearTimeout(late);
+              resolve();
+            },
+            (err: Error) => {
+              clearTimeout(late);
+              reject(err);
+            },
+          );
+        });
+      }),
+    };
+    this.nextSync = pending;
+    return pending.promise;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await this.connecting?.catch(() => undefined);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: 'api-list-changes',
+    });
+    client.on('notification', (msg) => {
+      if (msg.channel === BACKUP_LIST_CHANNEL && msg.payload) this.handlers.changed(msg.payload);
+    });
+    client.on('error', (err) => this.drop(client, err));
+    client.on('end', () => this.drop(client, new Error('connection ended')));
+    try {
+      await client.connect();
+      await client.query(`listen ${BACKUP_LIST_CHANNEL}`);
+    } catch (err) {
+      this.drop(client, err as Error);
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.retryMs = RETRY_MIN_MS;
+    this.handlers.live();
+  }
+
+  private drop(client: pg.Client, err: Error): void {
+    client.removeAllListeners('end');
+    client.end().catch(() => undefined);
+    const wasLive = this.client === client;
+    if (wasLive) this.client = undefined;
+    // Lost before live() too: whatever was cached meanwhile is not trusted.
+    this.handlers.lost();
+    if (this.closed) return;
+    if (wasLive)
+      this.logger.warn({ err: { message: err.message } }, 'backup list change feed lost; reconnecting');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.start(), this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
+  }
+}
