@@ -124,8 +124,12 @@ export class ListChangeListener {
     this.handlers.live();
   }
 
+  private readonly dropped = new WeakSet<pg.Client>();
+
   private drop(client: pg.Client, err: Error): void {
-    client.removeAllListeners('end');
+    // 'error' and 'end' both arrive for one loss; the first one handles it.
+    if (this.dropped.has(client)) return;
+    this.dropped.add(client);
     client.end().catch(() => undefined);
     const wasLive = this.client === client;
     if (wasLive) this.client = undefined;
