@@ -9,7 +9,12 @@ import {
   settleCreate,
   UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
-import { nativePool, pipelinedTransaction } from '@backups/shared/db';
+import {
+  DEFER_LIST_NOTIFY_SETTING,
+  listChangeAnnouncement,
+  nativePool,
+  pipelinedTransaction,
+} from '@backups/shared/db';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { lockTenantDeployment } from '../repositories/deployment.repository.js';
@@ -68,18 +73,23 @@ export async function createBackup(
   await assertRedisReachable(deps.redis);
   // BEGIN, the row lock and the create's one statement in one round trip; the
   // rules then decide between COMMIT and ROLLBACK (see create-within-limit.ts).
+  // The list change is announced after COMMIT, in the same write, rather than
+  // by the rows' trigger (see listChangeAnnouncement): the 204 goes out after
+  // both, so the next list from any API process shows the backup.
   const backupId = await pipelinedTransaction(
     await nativePool(deps.orm),
     (tx) =>
       [
+        tx.query(`set local ${DEFER_LIST_NOTIFY_SETTING} = 'on'`),
         // The row lock makes count-then-insert race-free across API processes.
         lockTenantDeployment(tx, caller.tenantId, deploymentId),
         sendCreateWithinLimit(tx, caller.tenantId, deploymentId, input),
       ] as const,
-    ([deployment, report]) => {
+    ([, deployment, report]) => {
       if (!deployment) throw notFound(`Deployment ${deploymentId}`);
       return settleCreate(deployment, input, report).backupId;
     },
+    { afterCommit: () => listChangeAnnouncement(deploymentId) },
   );
   await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
     deploymentId: deploymentId.toString(),

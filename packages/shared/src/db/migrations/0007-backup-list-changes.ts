@@ -2,6 +2,23 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** The channel the API listens on; the payload is a deployment id, or `*` for "all of them". */
 export const BACKUP_LIST_CHANNEL = 'backup_list_changes';
+/**
+ * Set (`set local … = 'on'`) by a transaction that announces its change itself
+ * right after COMMIT (listChangeAnnouncement): its rows notify nothing.
+ */
+export const DEFER_LIST_NOTIFY_SETTING = 'backups.defer_list_notify';
+
+/**
+ * Announces a deployment's list change as its own transaction, committed
+ * without waiting for the WAL flush: Postgres commits notifying transactions
+ * one at a time, so a create that notified inside its own durable transaction
+ * would wait for every other create's flush in turn, instead of sharing
+ * flushes with them. Losing this announcement in a crash of Postgres loses
+ * nothing: listeners reconnect and start empty.
+ */
+export function listChangeAnnouncement(deploymentId: bigint): string {
+  return `begin; set local synchronous_commit = off; select pg_notify('${BACKUP_LIST_CHANNEL}', '${deploymentId.toString()}'); commit`;
+}
 
 // Every change to what a deployment's backup list shows (its backups, their
 // snapshots, the deployment itself) notifies BACKUP_LIST_CHANNEL with the
@@ -9,7 +26,8 @@ export const BACKUP_LIST_CHANNEL = 'backup_list_changes';
 // migration or an operator's psql. The API keeps rendered lists in memory and
 // drops one when its deployment is named. NOTIFY is transactional (sent at
 // commit, never for a rollback) and repeats within a transaction are folded
-// into one. TRUNCATE fires no row trigger, so it notifies `*`.
+// into one. TRUNCATE fires no row trigger, so it notifies `*`. The API's
+// create announces after its commit instead (DEFER_LIST_NOTIFY_SETTING).
 export class Migration0007BackupListChanges extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
@@ -17,6 +35,9 @@ export class Migration0007BackupListChanges extends Migration {
       declare
         deployment bigint;
       begin
+        if current_setting('${DEFER_LIST_NOTIFY_SETTING}', true) = 'on' then
+          return null;
+        end if;
         if tg_op = 'TRUNCATE' then
           perform pg_notify('${BACKUP_LIST_CHANNEL}', '*');
           return null;
