@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { createLogger, parseJson } from '@backups/shared';
+import { parseJson } from '@backups/shared';
 import { startTcpProxy, type TcpProxy, waitFor } from '@backups/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../src/app.js';
 import { type PeerResponse, requestFrom } from './client-http.js';
-import { type Seeded, type ServedApp, seedTenant, serveTestApp, useApi } from './harness.js';
+import { capturedLogger, type Seeded, type ServedApp, seedTenant, serveTestApp, useApi } from './harness.js';
 
 // Failed authentication is throttled per client address, counted in Redis:
 // past the limit an address gets 429 before its credential is looked at.
@@ -18,14 +17,7 @@ const operator = { user: 'ops', password: 'correct horse battery' };
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
-    done();
-  },
-});
-const logger = createLogger({ service: 'api-test', level: 'info', pretty: false, destination: sink });
+const { logger, lines } = capturedLogger('info');
 const throttledLines = (address: string) =>
   lines
     .map((l) => JSON.parse(l) as Record<string, unknown>)

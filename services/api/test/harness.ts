@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import {
   type BackupStatus,
   createLogger,
@@ -324,4 +325,16 @@ export async function queuedJobs(
 ): Promise<Array<{ name: string; data: unknown }>> {
   const jobs = await api.queues.queue(queue).getJobs(['waiting', 'delayed', 'active', 'prioritized']);
   return jobs.map((j) => ({ name: j.name, data: j.data }));
+}
+
+/** A logger whose JSON lines are kept in `lines` (one entry per line), for tests that read the log. */
+export function capturedLogger(level: string): { logger: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger({ service: 'api-test', level, pretty: false, destination: sink }), lines };
 }

@@ -1,20 +1,11 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@backups/shared';
 import { describe, expect, it } from 'vitest';
-import { seedTenant, useApi } from './harness.js';
+import { capturedLogger, seedTenant, useApi } from './harness.js';
 
 // The API logs through the project's logger (createLogger, as main.ts builds it),
 // at the most verbose level here: every request is logged with its request id,
 // and no line may ever carry an API key, valid or not.
 
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _enc, done) {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
-    done();
-  },
-});
-const logger = createLogger({ service: 'api-test', level: 'trace', pretty: false, destination: sink });
+const { logger, lines } = capturedLogger('trace');
 const api = useApi({}, { logger });
 
 /** The logged entries (each line is one JSON object). */
