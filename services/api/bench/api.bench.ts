@@ -99,7 +99,13 @@ await once(redis, 'ready');
 const queues = new JobQueues(redis, prefix);
 const logger = createLogger({ service: 'api-bench', level: 'silent', pretty: false });
 // The API as it runs: rendered lists kept between polls, dropped as changes commit.
-const listCache = new BackupListCache({ databaseUrl: dbUrl.toString(), logger, maxEntries: 2_000 });
+const listCache = new BackupListCache({
+  databaseUrl: dbUrl.toString(),
+  redis,
+  redisPrefix: prefix,
+  logger,
+  maxEntries: 2_000,
+});
 await listCache.start();
 const appDeps: AppDeps = {
   orm,

@@ -21,11 +21,13 @@ const listCache =
   config.BACKUP_LIST_CACHE_ENTRIES > 0
     ? new BackupListCache({
         databaseUrl: config.DATABASE_URL,
+        redis,
+        redisPrefix: config.QUEUE_PREFIX,
         logger,
         maxEntries: config.BACKUP_LIST_CACHE_ENTRIES,
       })
     : undefined;
-// Postgres away at start-up: the cache stays off and keeps reconnecting; lists are read directly.
+// Postgres or Redis away at start-up: the cache stays off and keeps reconnecting; lists are read directly.
 await listCache?.start();
 
 const app = createApp({

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Seeded, type ServedApp, seedBackup, seedTenant, serveTestApp, useApi } from './harness.js';
 
 // Rendered backup lists are kept in memory between polls and dropped as
-// changes commit (Postgres LISTEN/NOTIFY, migration 0007's triggers). These
+// changes commit (Postgres LISTEN/NOTIFY from migration 0007's triggers, and
+// a Redis channel the API's own creates are announced on). These
 // tests run two API processes' worth of apps on one database: what one writes,
 // or any other writer (the worker's SQL here) commits, the next list from the
 // other shows, with no waiting.
@@ -34,6 +35,16 @@ async function list(base: string, key = t.key, deploymentId = t.deploymentId): P
   const text = await res.text();
   expect(res.status, text).toBe(200);
   return parseJson(text) as Listed[];
+}
+
+async function create(base: string, name: string): Promise<number> {
+  const res = await fetch(`${base}/deployments/${t.deploymentId}/backups`, {
+    method: 'POST',
+    headers: { 'ld-api-key': t.key, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  expect(res.status, await res.text()).toBe(204);
+  return Number(res.headers.get('location')?.split('/').pop());
 }
 
 async function sql(text: string, values: unknown[] = []): Promise<void> {
@@ -66,13 +77,7 @@ describe('the backup list cache', () => {
   it('shows a create made through another process in the very next list, every time', async () => {
     for (let i = 0; i < 25; i++) {
       const before = await list(other.url);
-      const res = await fetch(`${api.url}/deployments/${t.deploymentId}/backups`, {
-        method: 'POST',
-        headers: { 'ld-api-key': t.key, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `b${i}` }),
-      });
-      expect(res.status, await res.text()).toBe(204);
-      const created = Number(res.headers.get('location')?.split('/').pop());
+      const created = await create(api.url, `b${i}`);
       const after = await list(other.url);
       expect(after.map((b) => b.id)).toContain(created);
       expect(after).toHaveLength(before.length + 1);
@@ -124,11 +129,7 @@ describe('the backup list cache', () => {
   it('waits for its change feed to catch up with the request before answering from memory', async () => {
     // A third process whose feed runs through a proxy the test can stall: a
     // change committed while the feed is held back must not be answered from memory.
-    const target = new URL(api.db.url);
-    const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(api.db.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const third = await serveTestApp(api.db, api.redis, {}, { listChangesUrl: viaProxy.toString() });
+    const { proxy, third } = await serveWithProxiedFeed('postgres');
     try {
       const id = await seedBackup(api.em(), t.deploymentId, { status: 'pending' });
       await list(third.url);
@@ -139,7 +140,69 @@ describe('the backup list cache', () => {
     } finally {
       proxy.unstall();
       await third.close();
+      await proxy.close();
+    }
+  });
+
+  it('reads straight from Postgres while its Redis feed is down, and resumes once it has subscribed again', async () => {
+    // A third process whose Redis feed runs through a proxy the test can cut:
+    // creates announced while it is unsubscribed reach nobody.
+    const { proxy, third } = await serveWithProxiedFeed('redis');
+    try {
+      await list(third.url);
+      expect(third.listCache.size).toBeGreaterThan(0);
       await proxy.cut();
+      await waitFor('the Redis feed has noticed', () => !third.listCache.isLive);
+      await list(third.url);
+      expect(third.listCache.size).toBe(0);
+      const missed = await create(api.url, 'while-unsubscribed');
+      expect((await list(third.url)).map((b) => b.id)).toContain(missed);
+      await proxy.restore();
+      await waitFor('the Redis feed is back and lists are kept again', async () => {
+        await list(third.url);
+        return third.listCache.size > 0;
+      });
+      const heard = await create(api.url, 'after-resubscribe');
+      expect((await list(third.url)).map((b) => b.id)).toContain(heard);
+    } finally {
+      await third.close();
+      await proxy.close();
+    }
+  });
+
+  it('waits for its Redis feed to catch up with the request before answering from memory', async () => {
+    // A third process whose Redis feed runs through a proxy the test can stall:
+    // a create answered while the announcement is held back must still be listed.
+    const { proxy, third } = await serveWithProxiedFeed('redis');
+    try {
+      await list(third.url);
+      expect(third.listCache.size).toBeGreaterThan(0);
+      proxy.stall();
+      const created = await create(api.url, 'while-stalled');
+      expect((await list(third.url)).map((b) => b.id)).toContain(created);
+    } finally {
+      proxy.unstall();
+      await third.close();
+      await proxy.close();
     }
   });
 });
+
+/** Another API process whose list cache's Postgres or Redis feed runs through a proxy the test controls. */
+async function serveWithProxiedFeed(
+  feed: 'postgres' | 'redis',
+): Promise<{ proxy: TcpProxy; third: ServedApp }> {
+  const url = feed === 'postgres' ? api.db.url : api.redis.url;
+  const target = new URL(url);
+  const proxy = await startTcpProxy({
+    host: target.hostname,
+    port: Number(target.port || (feed === 'postgres' ? 5432 : 6379)),
+  });
+  const viaProxy = new URL(url);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const opts =
+    feed === 'postgres'
+      ? { listChangesUrl: viaProxy.toString() }
+      : { listChangesRedisUrl: viaProxy.toString() };
+  return { proxy, third: await serveTestApp(api.db, api.redis, {}, opts) };
+}

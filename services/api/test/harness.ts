@@ -15,6 +15,7 @@ import { createApiKey, createTenant } from '@backups/shared/tenants';
 import { type TestDatabase, type TestRedis, useTestDatabase, useTestRedis } from '@backups/testing';
 import { serve } from '@hono/node-server';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.js';
 import { BackupListCache } from '../src/cache/backup-list-cache.js';
@@ -63,8 +64,10 @@ export async function serveTestApp(
   opts: Pick<Partial<AppDeps>, 'logger' | 'bullBoard' | 'metrics'> & {
     /** '::' takes IPv6 and (as ::ffff:a.b.c.d) IPv4 callers; the URL is 127.0.0.1 either way. */
     hostname?: string;
-    /** Where the list cache's change feed connects (a proxy, to stall it); the database by default. */
+    /** Where the list cache's Postgres change feed connects (a proxy, to stall it); the database by default. */
     listChangesUrl?: string;
+    /** Where the list cache's Redis change feed connects (a proxy, to stall it); the test Redis by default. */
+    listChangesRedisUrl?: string;
   } = {},
 ): Promise<ServedApp> {
   const producer = createRedis(redis.url, 'producer');
@@ -77,6 +80,9 @@ export async function serveTestApp(
   // On, as in production, so every test that lists also checks the cache is never stale.
   const listCache = new BackupListCache({
     databaseUrl: opts.listChangesUrl ?? db.url,
+    // Only duplicated for the feed's own connection, so a template that never connects will do.
+    redis: opts.listChangesRedisUrl ? new Redis(opts.listChangesRedisUrl, { lazyConnect: true }) : producer,
+    redisPrefix: redis.prefix,
     logger,
     maxEntries: 1_000,
   });

@@ -51,23 +51,13 @@ export async function pipelinedTransaction<S extends readonly unknown[], T>(
   pool: pg.Pool,
   statements: (tx: PreparedRunner) => { [K in keyof S]: Promise<S[K]> },
   decide: (results: S) => T,
-  opts: {
-    /**
-     * SQL sent in the same write as COMMIT, run after it as its own work; its
-     * failure does not fail the committed transaction (best effort).
-     */
-    afterCommit?: (result: T) => string;
-  } = {},
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     const results = await sendPipelined(client, () => [client.query('begin'), ...statements(client)]);
     const result = decide(results.slice(1) as unknown as S);
-    const after = opts.afterCommit?.(result);
-    if (after === undefined) await client.query('commit');
-    else
-      await sendPipelined(client, () => [client.query('commit'), client.query(after).catch(() => undefined)]);
+    await client.query('commit');
     return result;
   } catch (err) {
     await client.query('rollback').catch((rollbackErr: Error) => {

@@ -1,8 +1,15 @@
 import type { Logger } from '@backups/shared';
-import { ListChangeListener } from './list-change-listener.js';
+import type { Redis } from 'ioredis';
+import type { ListChangeFeed, ListChangeHandlers } from './list-change-feed.js';
+import { PostgresListChangeFeed } from './postgres-list-change-feed.js';
+import { RedisListChangeFeed } from './redis-list-change-feed.js';
 
 export interface BackupListCacheOptions {
+  /** Where the Postgres change feed connects. */
   databaseUrl: string;
+  /** Duplicated for the Redis change feed (the API's own creates). */
+  redis: Redis;
+  redisPrefix: string;
   logger: Logger;
   /** Rendered lists kept; the least recently stored goes first. */
   maxEntries: number;
@@ -24,41 +31,44 @@ interface Entry {
 /**
  * Rendered backup lists (the JSON the list route answers), kept per
  * deployment because consoles poll them, and dropped the moment a change to
- * the deployment's backups commits (ListChangeListener). A read is served
- * from memory only after the change feed has caught up with the moment the
- * request arrived (`sync`), so a client that created a backup through any API
- * process sees it in its next list from any other.
+ * the deployment's backups commits. Two feeds announce changes: Postgres
+ * (migration 0007's triggers, whoever writes) and Redis (the API's own
+ * creates, see announceListChange). A read is served from memory only after
+ * both have caught up with the moment the request arrived (`sync`), so a
+ * client that created a backup through any API process sees it in its next
+ * list from any other.
  *
  * A render is kept only if no change to its deployment was heard while it was
- * being read (the generation check) and the feed stayed up throughout; while
- * the feed is down nothing is served from or kept in memory.
+ * being read (the generation check) and both feeds stayed up throughout; while
+ * either is down nothing is served from or kept in memory.
  */
 export class BackupListCache {
   private readonly entries = new Map<string, Entry>();
   /** Bumped by every change heard for a deployment (and for all at once by `*` or a feed loss). */
   private readonly generations = new Map<string, number>();
   private epoch = 0;
-  private readonly listener: ListChangeListener;
+  private readonly feeds: ListChangeFeed[];
 
   constructor(private readonly opts: BackupListCacheOptions) {
-    this.listener = new ListChangeListener(
-      opts.databaseUrl,
-      {
-        changed: (deployment) => this.changed(deployment),
-        live: () => this.forgetAll(),
-        lost: () => this.forgetAll(),
-      },
-      opts.logger,
-    );
+    const handlers: ListChangeHandlers = {
+      changed: (deployment) => this.changed(deployment),
+      live: () => this.forgetAll(),
+      lost: () => this.forgetAll(),
+    };
+    this.feeds = [
+      new PostgresListChangeFeed(opts.databaseUrl, handlers, opts.logger),
+      new RedisListChangeFeed(opts.redis, opts.redisPrefix, handlers, opts.logger),
+    ];
   }
 
-  start(): Promise<void> {
-    return this.listener.start();
+  /** Resolves once both feeds are live, or have failed and keep retrying in the background. */
+  async start(): Promise<void> {
+    await Promise.all(this.feeds.map((feed) => feed.start()));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.forgetAll();
-    return this.listener.close();
+    await Promise.all(this.feeds.map((feed) => feed.close()));
   }
 
   /**
@@ -68,9 +78,9 @@ export class BackupListCache {
    */
   async read(deploymentId: bigint, tenantId: bigint, render: () => Promise<string>): Promise<string> {
     const key = deploymentId.toString();
-    if (!this.listener.isLive) return render();
+    if (!this.isLive) return render();
     try {
-      await this.listener.sync();
+      await Promise.all(this.feeds.map((feed) => feed.sync()));
     } catch {
       return render();
     }
@@ -78,7 +88,7 @@ export class BackupListCache {
     if (hit && hit.tenantId === tenantId && Date.now() - hit.at < MAX_AGE_MS) return hit.body;
     const seen = this.generation(key);
     const body = await render();
-    if (this.listener.isLive && this.generation(key) === seen && body.length <= MAX_BODY_CHARS) {
+    if (this.isLive && this.generation(key) === seen && body.length <= MAX_BODY_CHARS) {
       this.entries.delete(key);
       if (this.entries.size >= this.opts.maxEntries) {
         const oldest = this.entries.keys().next();
@@ -92,6 +102,11 @@ export class BackupListCache {
   /** How many lists are held (for tests and metrics). */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Both change feeds are up, so lists are kept (for tests and metrics). */
+  get isLive(): boolean {
+    return this.feeds.every((feed) => feed.isLive);
   }
 
   private generation(key: string): string {

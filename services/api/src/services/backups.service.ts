@@ -9,12 +9,8 @@ import {
   settleCreate,
   UNSETTLED_BACKUP_STATUSES,
 } from '@backups/shared/backups';
-import {
-  DEFER_LIST_NOTIFY_SETTING,
-  listChangeAnnouncement,
-  nativePool,
-  pipelinedTransaction,
-} from '@backups/shared/db';
+import { DEFER_LIST_NOTIFY_SETTING, nativePool, pipelinedTransaction } from '@backups/shared/db';
+import { announceListChange } from '../cache/list-change-announcement.js';
 import { ApiError } from '../errors/codes.js';
 import { lockBackupStatus } from '../repositories/backup.repository.js';
 import { lockTenantDeployment } from '../repositories/deployment.repository.js';
@@ -73,11 +69,12 @@ export async function createBackup(
   await assertRedisReachable(deps.redis);
   // BEGIN, the row lock and the create's one statement in one round trip; the
   // rules then decide between COMMIT and ROLLBACK (see create-within-limit.ts).
-  // The list change is announced after COMMIT, in the same write, rather than
-  // by the rows' trigger (see listChangeAnnouncement): the 204 goes out after
-  // both, so the next list from any API process shows the backup.
+  // The list change is announced after COMMIT through Redis rather than by the
+  // rows' trigger (see announceListChange): the 204 goes out after it, so the
+  // next list from any API process shows the backup.
+  const pool = await nativePool(deps.orm);
   const backupId = await pipelinedTransaction(
-    await nativePool(deps.orm),
+    pool,
     (tx) =>
       [
         tx.query(`set local ${DEFER_LIST_NOTIFY_SETTING} = 'on'`),
@@ -89,11 +86,14 @@ export async function createBackup(
       if (!deployment) throw notFound(`Deployment ${deploymentId}`);
       return settleCreate(deployment, input, report).backupId;
     },
-    { afterCommit: () => listChangeAnnouncement(deploymentId) },
   );
-  await signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
-    deploymentId: deploymentId.toString(),
-  });
+  // Sent in the same turn, so the producer connection writes both at once.
+  await Promise.all([
+    announceListChange(deps.redis, deps.queues.prefix, pool, deploymentId, caller.logger),
+    signalCommittedWork(deps.queues, caller.logger, 'operation.drive', {
+      deploymentId: deploymentId.toString(),
+    }),
+  ]);
   return backupId;
 }
 

@@ -3,17 +3,15 @@ import { Migration } from '@mikro-orm/migrations';
 /** The channel the API listens on; the payload is a deployment id, or `*` for "all of them". */
 export const BACKUP_LIST_CHANNEL = 'backup_list_changes';
 /**
- * Set (`set local … = 'on'`) by a transaction that announces its change itself
- * right after COMMIT (listChangeAnnouncement): its rows notify nothing.
+ * Set (`set local … = 'on'`) by a transaction whose change is announced by
+ * other means right after COMMIT (the API's create): its rows notify nothing.
  */
 export const DEFER_LIST_NOTIFY_SETTING = 'backups.defer_list_notify';
 
 /**
  * Announces a deployment's list change as its own transaction, committed
- * without waiting for the WAL flush: Postgres commits notifying transactions
- * one at a time, so a create that notified inside its own durable transaction
- * would wait for every other create's flush in turn, instead of sharing
- * flushes with them. Losing this announcement in a crash of Postgres loses
+ * without waiting for the WAL flush (a fallback for a change whose usual
+ * announcement could not be sent). Losing it in a crash of Postgres loses
  * nothing: listeners reconnect and start empty.
  */
 export function listChangeAnnouncement(deploymentId: bigint): string {
@@ -27,7 +25,7 @@ export function listChangeAnnouncement(deploymentId: bigint): string {
 // drops one when its deployment is named. NOTIFY is transactional (sent at
 // commit, never for a rollback) and repeats within a transaction are folded
 // into one. TRUNCATE fires no row trigger, so it notifies `*`. The API's
-// create announces after its commit instead (DEFER_LIST_NOTIFY_SETTING).
+// create is announced after its commit instead (DEFER_LIST_NOTIFY_SETTING).
 export class Migration0007BackupListChanges extends Migration {
   override async up(): Promise<void> {
     this.addSql(`

@@ -1,24 +1,15 @@
 import type { Logger } from '@backups/shared';
 import { BACKUP_LIST_CHANNEL } from '@backups/shared/db';
 import pg from 'pg';
+import { type ListChangeFeed, type ListChangeHandlers, SyncPerTurn } from './list-change-feed.js';
 
-export interface ListChangeHandlers {
-  /** A deployment's backup list changed (committed), or `*`: any may have. */
-  changed(deployment: string): void;
-  /** The feed is live from now on; anything before may have been missed. */
-  live(): void;
-  /** The feed is down: changes are not being heard. */
-  lost(): void;
-}
-
-/** A feed that has not caught up by then is treated as behind: the caller reads Postgres instead. */
-const SYNC_TIMEOUT_MS = 1_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
 /**
  * One dedicated Postgres connection that LISTENs on the backup-list channel
- * (migration 0007's triggers notify it at every commit that changes a list).
+ * (migration 0007's triggers notify it at every commit that changes a list,
+ * whoever writes it; the API's own creates announce through Redis instead).
  *
  * `sync()` is what makes a cache built on it read-your-writes, across API
  * processes too: it runs a trivial query on this connection that starts after
@@ -27,13 +18,13 @@ const RETRY_MAX_MS = 5_000;
  * every change committed before the caller asked has been handed to
  * `changed`. Callers of one event-loop turn share one query.
  */
-export class ListChangeListener {
+export class PostgresListChangeFeed implements ListChangeFeed {
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
-  private nextSync: { promise: Promise<void>; started: boolean } | undefined;
+  private readonly syncs = new SyncPerTurn('the backup list change feed is behind');
 
   constructor(
     private readonly databaseUrl: string,
@@ -55,37 +46,12 @@ export class ListChangeListener {
 
   /**
    * Resolves once every change committed before this call has been handed to
-   * `changed`; rejects when the feed is down or has not caught up within
-   * SYNC_TIMEOUT_MS (a stalled connection must not hold requests up).
+   * `changed`; rejects when the feed is down or has not caught up in time.
    */
   sync(): Promise<void> {
     const client = this.client;
     if (!client) return Promise.reject(new Error('the backup list change feed is down'));
-    if (this.nextSync && !this.nextSync.started) return this.nextSync.promise;
-    const pending = {
-      started: false,
-      promise: new Promise<void>((resolve, reject) => {
-        setImmediate(() => {
-          pending.started = true;
-          const late = setTimeout(
-            () => reject(new Error('the backup list change feed is behind')),
-            SYNC_TIMEOUT_MS,
-          );
-          client.query('select 1').then(
-            () => {
-              clearTimeout(late);
-              resolve();
-            },
-            (err: Error) => {
-              clearTimeout(late);
-              reject(err);
-            },
-          );
-        });
-      }),
-    };
-    this.nextSync = pending;
-    return pending.promise;
+    return this.syncs.run(() => client.query('select 1'));
   }
 
   async close(): Promise<void> {
