@@ -33,6 +33,7 @@ describe('OpenAPI document, reference page, health', () => {
       '/deployments/{deployment_id}/backups',
       '/deployments/{deployment_id}/backups/{backup_id}',
       '/deployments/{deployment_id}/backups/{backup_id}/restore',
+      '/deployments/{deployment_id}/nodes',
       '/deployments/{deployment_id}/restores',
       '/deployments/{deployment_id}/restores/{restore_id}',
       '/deployments/{deployment_id}/upgrade',

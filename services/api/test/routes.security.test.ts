@@ -77,6 +77,12 @@ const ROUTES: RouteCase[] = [
     permission: 'deployment:manage',
   },
   {
+    name: 'list nodes',
+    method: 'GET',
+    path: (s) => `/deployments/${s.deploymentId}/nodes`,
+    permission: 'deployment:read',
+  },
+  {
     name: 'upgrade deployment',
     method: 'POST',
     path: (s) => `/deployments/${s.deploymentId}/upgrade`,

@@ -22,6 +22,7 @@ const ROUTES = [
   { method: 'GET', template: '/deployments/{deployment_id}/backup-schedule' },
   { method: 'PUT', template: '/deployments/{deployment_id}/backup-schedule' },
   { method: 'DELETE', template: '/deployments/{deployment_id}/backup-schedule' },
+  { method: 'GET', template: '/deployments/{deployment_id}/nodes' },
   { method: 'POST', template: '/deployments/{deployment_id}/upgrade' },
   { method: 'GET', template: '/deployments/{deployment_id}/upgrades/{upgrade_id}' },
 ] as const;

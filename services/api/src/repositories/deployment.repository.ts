@@ -1,5 +1,5 @@
 import { type PreparedRunner, preparedStatement, runPrepared } from '@backups/shared/db';
-import { type Deployment, NodeSchema } from '@backups/shared/deployments';
+import { type Deployment, type Node, NodeSchema } from '@backups/shared/deployments';
 import type { Tenant } from '@backups/shared/tenants';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -81,4 +81,16 @@ export async function isNodeOfDeployment(
   nodeId: bigint,
 ): Promise<boolean> {
   return (await em.count(NodeSchema, { id: nodeId, deploymentId })) > 0;
+}
+
+/** A deployment's nodes in the order they were registered (node-1, node-2, …). */
+export async function listDeploymentNodes(
+  em: EntityManager,
+  deploymentId: bigint,
+): Promise<Array<Pick<Node, 'id' | 'name' | 'availabilityZone'>>> {
+  return em.find(
+    NodeSchema,
+    { deploymentId },
+    { fields: ['id', 'name', 'availabilityZone'], orderBy: { id: 'asc' } },
+  );
 }

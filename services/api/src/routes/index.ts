@@ -3,6 +3,7 @@ import { registerDeleteBackup } from './backups.delete.route.js';
 import { registerGetBackup } from './backups.get.route.js';
 import { registerListBackups } from './backups.list.route.js';
 import { registerRestoreBackup } from './backups.restore.route.js';
+import { registerListNodes } from './nodes.list.route.js';
 import { registerGetRestore } from './restores.get.route.js';
 import { registerListRestores } from './restores.list.route.js';
 import type { ApiApp, RouteDeps } from './route-kit.js';
@@ -25,6 +26,7 @@ export const TENANT_ROUTES = [
   registerDeleteSchedule,
   registerCreateUpgrade,
   registerGetUpgrade,
+  registerListNodes,
 ] as const;
 
 export function registerTenantRoutes(app: ApiApp, deps: RouteDeps): void {

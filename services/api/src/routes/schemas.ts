@@ -128,6 +128,14 @@ export const restoreResponse = z
   })
   .openapi('Restore');
 
+export const nodeResponse = z
+  .object({
+    id,
+    name: z.string().openapi({ example: 'node-1' }),
+    availability_zone: z.string().openapi({ example: 'us-west-1a' }),
+  })
+  .openapi('Node');
+
 export const errorResponse = z
   .object({
     error: z.object({
