@@ -1,7 +1,7 @@
 import { waitFor } from '@backups/testing';
+import { type Chromium, launchChromium, recordPageErrors } from '@backups/testing/chromium';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium, recordPageErrors } from './chromium.js';
 import { useApi } from './harness.js';
 
 // Bull Board in a real headless Chromium under its CSP: the page loads, renders

@@ -1,8 +1,8 @@
+import { type Chromium, launchChromium } from '@backups/testing/chromium';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from './chromium.js';
-import { type Seeded, seedBackup, seedTenant, useApi } from './harness.js';
+import { type Seeded, seedBackup, seedRestore, seedTenant, useApi } from './harness.js';
 
 // The Console's Backups tab in a real headless Chromium (Debian's, never one a
 // tool downloads) against the real app, Postgres and Redis.
@@ -102,7 +102,7 @@ describe('Console Backups tab', () => {
     expect(await page.locator('tbody tr').count()).toBe(4);
     expect(await row(page, pending).locator('.badge').textContent()).toBe('Pending');
     expect(await row(page, failed).locator('.badge').textContent()).toBe('Failed');
-    expect(await row(page, failed).textContent()).toContain('Failed: boom');
+    expect(await row(page, failed).locator('.status-detail').textContent()).toBe('Reason: boom');
     const done = row(page, completed);
     expect(await done.locator('.badge').textContent()).toBe('Completed');
     expect(await done.locator('td.name strong').textContent()).toBe('<img src=x onerror=alert(1)>');
@@ -260,10 +260,10 @@ describe('Console Backups tab', () => {
     await api
       .em()
       .execute(
-        "update restores set status = 'in_progress', step = 'detach_volumes', started_at = now() where backup_id = ?",
+        "update restores set status = 'in_progress', step = 'detach', started_at = now() where backup_id = ?",
         [completed],
       );
-    await waitForText(page.locator('#restore-panel'), 'detach volumes');
+    await waitForText(page.locator('#restore-panel'), 'Detaching the current volumes (step 4 of 7)');
     expect(await page.locator('#restore-badge').textContent()).toBe('In Progress');
   });
 
@@ -359,5 +359,150 @@ describe('Console Backups tab', () => {
     expect((await backupRow(api.em(), bigBackupId))?.status).toBe('deleting');
     if (process.env.CONSOLE_SCREENSHOT)
       await page.screenshot({ path: process.env.CONSOLE_SCREENSHOT, fullPage: true });
+  });
+
+  it("shows a running backup's progress and elapsed time as they move, and a failed backup's reason", async () => {
+    const seeded = await seedTenant(api.em());
+    const running = await seedBackup(api.em(), seeded.deploymentId, { status: 'in_progress' });
+    await api
+      .em()
+      .execute("update backups set progress = 10, started_at = now() - interval '90 seconds' where id = ?", [
+        running,
+      ]);
+    const failed = await seedBackup(api.em(), seeded.deploymentId, {
+      status: 'failed',
+      failureReason: 'SnapshotLimitExceeded: too many pending snapshots',
+      remarks: 'nightly',
+    });
+    const page = await openConsole(seeded);
+    const bar = row(page, running).locator('progress');
+    await expect.poll(() => bar.getAttribute('value')).toBe('10');
+    expect(await bar.getAttribute('aria-label')).toBe('Progress of seeded');
+    expect(await row(page, running).locator('.progress span').textContent()).toBe('10%');
+    const detail = row(page, running).locator('.status-detail');
+    expect(await detail.textContent()).toMatch(/^1 min \d\d s elapsed$/);
+    // The elapsed time ticks in the page, between polls too.
+    const first = await detail.textContent();
+    await expect.poll(() => detail.textContent(), { timeout: 10_000 }).not.toBe(first);
+
+    await api.em().execute('update backups set progress = 55 where id = ?', [running]);
+    await expect.poll(() => bar.getAttribute('value'), { timeout: 10_000 }).toBe('55');
+    expect(await page.locator('#refresh-status').textContent()).toContain('every 2 s while work is running');
+
+    const failedRow = row(page, failed);
+    expect(await failedRow.locator('.badge').textContent()).toBe('Failed');
+    expect(await failedRow.locator('.status-detail').textContent()).toBe(
+      'Reason: SnapshotLimitExceeded: too many pending snapshots',
+    );
+    expect(await failedRow.locator('.remarks').textContent()).toBe('nightly');
+    expect(await failedRow.locator('progress').isVisible()).toBe(false);
+
+    await api
+      .em()
+      .execute(
+        "update backups set status = 'completed', completed_at = now(), progress = 100, size_bytes = 1073741824 where id = ?",
+        [running],
+      );
+    await waitForText(row(page, running).locator('.badge'), 'Completed');
+    expect(await bar.isVisible()).toBe(false);
+    await waitForText(page.locator('#refresh-status'), 'every 30 s while nothing is running');
+  });
+
+  it('creates a backup of one node, chosen by name, with remarks', async () => {
+    const seeded = await seedTenant(api.em());
+    const page = await openConsole(seeded);
+    await page.locator('#empty-state').waitFor();
+    await page.getByRole('button', { name: 'Create Backup' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create Backup' });
+    await dialog.getByLabel('Name', { exact: true }).fill('node two only');
+    const nodes = dialog.getByLabel('Nodes');
+    await expect
+      .poll(() => nodes.locator('option').allTextContents())
+      .toEqual(['All nodes', 'node-1 (us-west-1a)', 'node-2 (us-west-1b)']);
+    await nodes.selectOption({ label: 'node-2 (us-west-1b)' });
+    await dialog.getByLabel('Remarks').fill('before the schema migration');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const [created] = await api
+      .em()
+      .execute<Array<{ id: string; node_id: string; remarks: string }>>(
+        'select id, node_id, remarks from backups where deployment_id = ?',
+        [seeded.deploymentId],
+      );
+    expect(BigInt(created?.node_id ?? 0)).toBe(seeded.nodeIds[1]);
+    expect(created?.remarks).toBe('before the schema migration');
+    const shown = row(page, BigInt(created?.id ?? 0));
+    await waitForText(shown.locator('.scope'), 'node-2');
+    expect(await shown.locator('.remarks').textContent()).toBe('before the schema migration');
+  });
+
+  it('lists restores with their step and outcome, and filters backups by type', async () => {
+    const seeded = await seedTenant(api.em());
+    const manual = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    const scheduled = await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    await api
+      .em()
+      .execute("update backups set backup_type = 'scheduled', name = 'nightly' where id = ?", [scheduled]);
+    const rolledBack = await seedRestore(api.em(), seeded.deploymentId, manual, 'rolled_back');
+    await api
+      .em()
+      .execute(
+        "update restores set error = 'attach timed out', started_at = now() - interval '5 minutes', completed_at = now() where id = ?",
+        [rolledBack],
+      );
+    const done = await seedRestore(api.em(), seeded.deploymentId, scheduled, 'completed');
+    await api
+      .em()
+      .execute(
+        "update restores set new_volume_ids = '{vol-a,vol-b}', started_at = now() - interval '40 seconds', completed_at = now() where id = ?",
+        [done],
+      );
+    const page = await openConsole(seeded);
+    const restoreRow = (id: bigint) => page.locator(`#restores-body tr[data-restore-id="${id}"]`);
+    await restoreRow(done).waitFor();
+    expect(await page.locator('#restores-body tr').count()).toBe(2);
+    expect(await restoreRow(done).locator('td.backup').textContent()).toBe('nightly');
+    expect(await restoreRow(done).locator('td.outcome').textContent()).toBe('Restored: 2 volumes replaced.');
+    expect(await restoreRow(done).locator('td.duration').textContent()).toMatch(/^4\d s$/);
+    expect(await restoreRow(rolledBack).locator('.badge').textContent()).toBe('Rolled Back');
+    expect(await restoreRow(rolledBack).locator('td.outcome').textContent()).toBe(
+      'Rolled back: the original volumes are back in place. Reason: attach timed out',
+    );
+
+    const filter = page.getByLabel('Type', { exact: true });
+    await filter.selectOption({ label: 'Scheduled' });
+    await expect.poll(() => page.locator('#backups-body tr').count()).toBe(1);
+    expect(await row(page, scheduled).isVisible()).toBe(true);
+    await filter.selectOption({ label: 'Pre-upgrade' });
+    await page.locator('#filtered-empty-state').waitFor();
+    expect(await page.locator('#filtered-empty-state').textContent()).toContain('No pre-upgrade backups');
+    await filter.selectOption({ label: 'All types' });
+    await expect.poll(() => page.locator('#backups-body tr').count()).toBe(2);
+  });
+
+  it('shows loading, empty and error states per section', async () => {
+    const seeded = await seedTenant(api.em());
+    await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
+    const page = await context.newPage();
+    pages.push(page);
+    // The network fails for the restores list only: the backups still show, the
+    // Restores section says what went wrong, and the next refresh recovers it.
+    let failRestores = true;
+    await page.route('**/restores', (route) =>
+      failRestores ? route.abort('connectionrefused') : route.continue(),
+    );
+    await page.goto(`${api.url}/console/deployments/${seeded.deploymentId}`);
+    expect(await page.locator('#loading-state').textContent()).toBe('Loading backups…');
+    await page.getByLabel('API key', { exact: true }).fill(seeded.key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForText(page.locator('#restores-error'), 'Cannot reach the API');
+    expect(await page.locator('#backups-body tr').count()).toBe(1);
+    expect(await page.locator('#restores-loading').isHidden()).toBe(true);
+    expect(await page.locator('#restores-empty').isHidden()).toBe(true);
+    failRestores = false;
+    await inPage(page, "document.dispatchEvent(new Event('visibilitychange'))");
+    await page.locator('#restores-empty').waitFor();
+    expect(await page.locator('#restores-error').isHidden()).toBe(true);
   });
 });

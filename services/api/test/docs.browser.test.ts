@@ -1,6 +1,6 @@
+import { type Chromium, launchChromium } from '@backups/testing/chromium';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from './chromium.js';
 import { seedTenant, useApi } from './harness.js';
 
 // The API reference in a real headless Chromium under its CSP: Swagger UI must

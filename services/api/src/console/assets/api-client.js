@@ -1,4 +1,4 @@
-import { idText, parseLosslessJson } from './int64-json.js';
+import { idText, parseLosslessJson, stringifyLosslessJson } from './int64-json.js';
 
 // The REST API as the page uses it. Same origin, so the key travels only in
 // the ld-api-key header; ids stay decimal strings end to end.
@@ -25,10 +25,20 @@ function normaliseRestore(raw) {
   return { ...raw, id: idText(raw.id), backup_id: idText(raw.backup_id) };
 }
 
+function normaliseNode(raw) {
+  return { ...raw, id: idText(raw.id) };
+}
+
+/** The id at the end of a Location header (`…/restores/42` → "42"), or null. */
+function locationId(response) {
+  return /\/(\d+)$/.exec(response.headers.get('location') ?? '')?.[1] ?? null;
+}
+
 export function createApiClient(deploymentId, getKey) {
   const base = `/deployments/${encodeURIComponent(deploymentId)}`;
 
-  async function call(method, path, body) {
+  /** The API's answer as { json, response }; a non-2xx answer throws ApiFailure. */
+  async function request(method, path, body) {
     const headers = { 'ld-api-key': getKey() ?? '', accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response;
@@ -36,7 +46,7 @@ export function createApiClient(deploymentId, getKey) {
       response = await fetch(`${base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : stringifyLosslessJson(body),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -64,7 +74,11 @@ export function createApiClient(deploymentId, getKey) {
         Array.isArray(error?.details) ? error.details : [],
       );
     }
-    return json;
+    return { json, response };
+  }
+
+  async function call(method, path, body) {
+    return (await request(method, path, body)).json;
   }
 
   return {
@@ -80,8 +94,12 @@ export function createApiClient(deploymentId, getKey) {
     deleteBackup(backupId) {
       return call('DELETE', `/backups/${encodeURIComponent(backupId)}`);
     },
-    restoreBackup(backupId) {
-      return call('POST', `/backups/${encodeURIComponent(backupId)}/restore`);
+    /** Starts a restore; resolves with the new restore's id (from Location). */
+    async restoreBackup(backupId) {
+      return locationId((await request('POST', `/backups/${encodeURIComponent(backupId)}/restore`)).response);
+    },
+    async listNodes() {
+      return (await call('GET', '/nodes')).map(normaliseNode);
     },
   };
 }

@@ -1,7 +1,18 @@
-import { canDelete, canRestore, formatSize, formatTime, statusLabel, typeLabel } from './format.js';
+import {
+  canDelete,
+  canRestore,
+  formatElapsed,
+  formatSize,
+  formatTime,
+  isRunning,
+  progressValue,
+  splitRemarks,
+  statusLabel,
+  typeLabel,
+} from './format.js';
+import { renderKeyedRows, setText } from './keyed-rows.js';
 
-// Rows are keyed by backup id and updated in place, so a refresh never steals
-// keyboard focus from a row's button. Everything is written with textContent.
+// The backups table's rows. Everything is written with textContent.
 
 function cell(row, className) {
   const td = document.createElement('td');
@@ -19,15 +30,24 @@ function actionButton(label, className, action) {
   return button;
 }
 
-function createRow(id) {
+function createRow() {
   const row = document.createElement('tr');
-  row.dataset.backupId = id;
   const name = cell(row, 'name');
   name.append(document.createElement('strong'), document.createElement('span'));
   name.lastChild.className = 'remarks';
-  cell(row, 'type');
+  const type = cell(row, 'type');
+  type.append(document.createElement('span'), document.createElement('span'));
+  type.lastChild.className = 'scope';
   const status = cell(row, 'status');
-  status.append(document.createElement('span'));
+  // Badge; then, while running, a progress bar with its percentage and the
+  // time elapsed; or, once failed, the reason.
+  const progress = document.createElement('div');
+  progress.className = 'progress';
+  progress.append(document.createElement('progress'), document.createElement('span'));
+  progress.firstChild.max = 100;
+  const detail = document.createElement('span');
+  detail.className = 'status-detail';
+  status.append(document.createElement('span'), progress, detail);
   cell(row, 'size num');
   cell(row, 'created');
   cell(row, 'expires');
@@ -36,18 +56,19 @@ function createRow(id) {
   return row;
 }
 
-function setText(element, text) {
-  if (element.textContent !== text) element.textContent = text;
-}
-
 function updateRow(row, backup, state, locale) {
   const [name, type, status, size, created, expires, actions] = row.children;
+  const { reason, remarks } = splitRemarks(backup);
   setText(name.firstChild, backup.name);
-  setText(name.lastChild, backup.remarks ?? '');
-  setText(type, typeLabel(backup.backup_type));
-  const badge = status.firstChild;
+  setText(name.lastChild, remarks);
+  setText(type.firstChild, typeLabel(backup.backup_type));
+  setText(type.lastChild, scopeText(backup.node_id, state.nodeNames));
+  const [badge, progress, detail] = status.children;
   badge.className = `badge badge-${backup.status}`;
   setText(badge, statusLabel(backup.status));
+  updateProgress(progress, backup);
+  setText(detail, statusDetail(backup, reason, state.now));
+  detail.classList.toggle('failure', reason !== null);
   setText(size, formatSize(backup.size_bytes));
   setText(created, formatTime(backup.created_at, locale));
   created.title = backup.created_at;
@@ -67,17 +88,36 @@ function updateRow(row, backup, state, locale) {
     : '';
 }
 
-/** Makes tbody show `backups` in order; returns nothing, keeps existing rows' elements. */
+function scopeText(nodeId, nodeNames) {
+  if (nodeId === null) return 'All nodes';
+  return nodeNames?.get(nodeId) ?? `Node ${nodeId}`;
+}
+
+function updateProgress(element, backup) {
+  element.hidden = backup.status !== 'in_progress';
+  if (element.hidden) return;
+  const [bar, text] = element.children;
+  const value = progressValue(backup);
+  // No value yet: an indeterminate bar, announced as such.
+  if (value === null) bar.removeAttribute('value');
+  else if (bar.value !== value) bar.value = value;
+  bar.setAttribute('aria-label', `Progress of ${backup.name}`);
+  setText(text, value === null ? 'starting' : `${value}%`);
+}
+
+function statusDetail(backup, reason, now) {
+  if (reason !== null) return `Reason: ${reason}`;
+  if (backup.status === 'pending') return `queued ${formatElapsed(backup.created_at, now)}`;
+  if (isRunning(backup)) return `${formatElapsed(backup.started_at ?? backup.created_at, now)} elapsed`;
+  return '';
+}
+
+/**
+ * Makes tbody show `backups` in order, keeping existing rows' elements.
+ * `state`: { restoreActive, restoringBackupId, nodeNames: Map<id, name>, now: ms }.
+ */
 export function renderBackups(tbody, backups, state, locale) {
-  const existing = new Map();
-  for (const row of tbody.querySelectorAll('tr')) existing.set(row.dataset.backupId, row);
-  backups.forEach((backup, index) => {
-    let row = existing.get(backup.id);
-    if (row) existing.delete(backup.id);
-    else row = createRow(backup.id);
-    updateRow(row, backup, state, locale);
-    // Move only when out of place: moving a node blurs a focused button in it.
-    if (tbody.children[index] !== row) tbody.insertBefore(row, tbody.children[index] ?? null);
-  });
-  for (const row of existing.values()) row.remove();
+  renderKeyedRows(tbody, backups, 'backupId', createRow, (row, backup) =>
+    updateRow(row, backup, state, locale),
+  );
 }

@@ -1,7 +1,19 @@
 import { ApiFailure, createApiClient } from './api-client.js';
 import { renderBackups } from './backups-table.js';
 import { closeDialog, openDialog, setBusy, showAlert, showFieldError, wireDialog } from './dialogs.js';
-import { FAST_POLL_MS, formatTime, isActiveRestore, isBusy, SLOW_POLL_MS, statusLabel } from './format.js';
+import {
+  FAST_POLL_MS,
+  filterByType,
+  formatTime,
+  isActiveRestore,
+  isBusy,
+  SLOW_POLL_MS,
+  statusLabel,
+  stepLabel,
+  typeLabel,
+} from './format.js';
+import { ExactInteger } from './int64-json.js';
+import { renderRestores } from './restores-table.js';
 
 // The deployment's Backups tab. The key lives in sessionStorage only (this
 // tab, gone when it closes), never in the URL or localStorage. The deployment
@@ -19,6 +31,14 @@ const el = {
   changeKey: $('change-key'),
   backupsSection: $('backups-section'),
   createButton: $('create-button'),
+  typeFilter: $('type-filter'),
+  filteredEmpty: $('filtered-empty-state'),
+  restoresSection: $('restores-section'),
+  restoresError: $('restores-error'),
+  restoresTable: $('restores-table'),
+  restoresBody: $('restores-body'),
+  restoresLoading: $('restores-loading'),
+  restoresEmpty: $('restores-empty'),
   pageError: $('page-error'),
   restorePanel: $('restore-panel'),
   restoreBadge: $('restore-badge'),
@@ -34,6 +54,10 @@ const el = {
   nameError: $('name-error'),
   expiryInput: $('backup-expiry'),
   expiryError: $('expiry-error'),
+  nodeSelect: $('backup-node'),
+  nodeError: $('node-error'),
+  remarksInput: $('backup-remarks'),
+  remarksError: $('remarks-error'),
   createError: $('create-error'),
   deleteDialog: $('delete-dialog'),
   deleteForm: $('delete-form'),
@@ -50,8 +74,14 @@ const api = createApiClient(deploymentId, () => sessionStorage.getItem(KEY_STORA
 const state = {
   backups: [],
   restores: [],
+  /** The deployment's nodes ({ id, name, availability_zone }), for the node selector and the Type column. */
+  nodes: [],
+  nodesLoaded: false,
   loaded: false,
+  restoresLoaded: false,
   timer: undefined,
+  /** Ticks once a second while something runs, so elapsed times move without asking the API. */
+  ticker: undefined,
   loading: false,
   again: false,
   target: null,
@@ -63,7 +93,9 @@ function showKeyPrompt(message) {
   for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) closeDialog(dialog);
   sessionStorage.removeItem(KEY_STORAGE);
   el.backupsSection.hidden = true;
+  el.restoresSection.hidden = true;
   el.changeKey.hidden = true;
+  state.nodesLoaded = false;
   el.keySection.hidden = false;
   el.keyError.textContent = message ?? '';
   el.keyInput.value = '';
@@ -73,18 +105,32 @@ function showKeyPrompt(message) {
 function showBackups() {
   el.keySection.hidden = true;
   el.backupsSection.hidden = false;
+  el.restoresSection.hidden = false;
   el.changeKey.hidden = false;
 }
 
 function stopPolling() {
   clearTimeout(state.timer);
   state.timer = undefined;
+  stopTicking();
+}
+
+/** The once-a-second re-render that moves elapsed times; runs only while something does. */
+function tickWhileBusy() {
+  if (isBusy(state.backups, state.restores)) state.ticker ??= setInterval(renderTables, 1000);
+  else stopTicking();
+}
+
+function stopTicking() {
+  clearInterval(state.ticker);
+  state.ticker = undefined;
 }
 
 function schedule() {
-  stopPolling();
-  if (document.hidden || !sessionStorage.getItem(KEY_STORAGE)) return;
+  clearTimeout(state.timer);
+  if (document.hidden || !sessionStorage.getItem(KEY_STORAGE)) return stopPolling();
   state.timer = setTimeout(refresh, isBusy(state.backups, state.restores) ? FAST_POLL_MS : SLOW_POLL_MS);
+  tickWhileBusy();
 }
 
 /** An expired or revoked key sends the user back to the prompt; anything else is shown where it happened. */
@@ -105,15 +151,28 @@ async function refresh() {
   state.loading = true;
   state.again = false;
   try {
-    const [backups, restores] = await Promise.all([api.listBackups(), api.listRestores()]);
-    state.backups = backups;
-    state.restores = restores;
-    state.loaded = true;
+    const [backups, restores] = await Promise.allSettled([
+      api.listBackups(),
+      api.listRestores(),
+      state.nodesLoaded ? undefined : loadNodes(),
+    ]);
+    // A rejected key anywhere sends the user back to the prompt; otherwise each
+    // section shows its own failure and keeps what it last had.
+    const unauthenticated = [backups, restores].find(
+      (r) => r.status === 'rejected' && r.reason instanceof ApiFailure && r.reason.status === 401,
+    );
+    if (unauthenticated) return handleFailure(unauthenticated.reason, el.pageError);
+    if (backups.status === 'fulfilled') {
+      state.backups = backups.value;
+      state.loaded = true;
+      showAlert(el.pageError, '');
+    } else handleFailure(backups.reason, el.pageError);
+    if (restores.status === 'fulfilled') {
+      state.restores = restores.value;
+      state.restoresLoaded = true;
+      showAlert(el.restoresError, '');
+    } else handleFailure(restores.reason, el.restoresError);
     render();
-    showAlert(el.pageError, '');
-  } catch (error) {
-    handleFailure(error, el.pageError);
-    el.loading.hidden = true;
   } finally {
     state.loading = false;
     if (state.again && sessionStorage.getItem(KEY_STORAGE)) refresh();
@@ -121,22 +180,67 @@ async function refresh() {
   }
 }
 
+/** The deployment's nodes, once per sign-in; the selector offers "All nodes" until they arrive. */
+async function loadNodes() {
+  try {
+    state.nodes = await api.listNodes();
+    state.nodesLoaded = true;
+    renderNodeOptions();
+  } catch {
+    // Not fatal: a create for all nodes still works, and the next refresh tries again.
+  }
+}
+
+function renderNodeOptions() {
+  const chosen = el.nodeSelect.value;
+  el.nodeSelect.replaceChildren(new Option('All nodes', ''));
+  for (const node of state.nodes) {
+    el.nodeSelect.append(new Option(`${node.name} (${node.availability_zone})`, node.id));
+  }
+  el.nodeSelect.value = state.nodes.some((n) => n.id === chosen) ? chosen : '';
+}
+
 function render() {
-  const activeRestore = state.restores.find(isActiveRestore) ?? null;
-  renderBackups(
-    el.tbody,
-    state.backups,
-    { restoreActive: activeRestore !== null, restoringBackupId: activeRestore?.backup_id ?? null },
-    undefined,
-  );
-  el.loading.hidden = true;
-  el.empty.hidden = state.backups.length > 0;
-  el.table.hidden = state.backups.length === 0;
+  renderTables();
+  // Loading until the first list arrives; an error in its place says why it did not.
+  el.loading.hidden = state.loaded || !el.pageError.hidden;
+  const shown = filterByType(state.backups, el.typeFilter.value);
+  el.empty.hidden = !state.loaded || state.backups.length > 0;
+  el.filteredEmpty.hidden = state.backups.length === 0 || shown.length > 0;
+  el.filteredEmpty.textContent = `No ${typeLabel(el.typeFilter.value).toLowerCase()} backups. Choose “All types” to see the others.`;
+  el.table.hidden = shown.length === 0;
+  el.restoresLoading.hidden = state.restoresLoaded || !el.restoresError.hidden;
+  el.restoresEmpty.hidden = !state.restoresLoaded || state.restores.length > 0;
+  el.restoresTable.hidden = state.restores.length === 0;
   renderRestorePanel(state.restores[0]);
   const pace = isBusy(state.backups, state.restores)
     ? `every ${FAST_POLL_MS / 1000} s while work is running`
-    : `every ${SLOW_POLL_MS / 1000} s`;
+    : `every ${SLOW_POLL_MS / 1000} s while nothing is running`;
   el.refreshStatus.textContent = `Updated ${new Date().toLocaleTimeString()} · refreshes ${pace}.`;
+}
+
+/** Both tables as of now: called on every refresh and by the ticker between them. */
+function renderTables() {
+  const now = Date.now();
+  const activeRestore = state.restores.find(isActiveRestore) ?? null;
+  const nodeNames = new Map(state.nodes.map((n) => [n.id, n.name]));
+  renderBackups(
+    el.tbody,
+    filterByType(state.backups, el.typeFilter.value),
+    {
+      restoreActive: activeRestore !== null,
+      restoringBackupId: activeRestore?.backup_id ?? null,
+      nodeNames,
+      now,
+    },
+    undefined,
+  );
+  renderRestores(el.restoresBody, state.restores, { backupName: restoreSource, now }, undefined);
+}
+
+/** The backup a restore came from: its name while it is listed, else its id. */
+function restoreSource(backupId) {
+  return findBackup(backupId)?.name ?? `Backup ${backupId} (deleted)`;
 }
 
 function backupName(backupId) {
@@ -153,7 +257,7 @@ function renderRestorePanel(latest) {
   let text;
   if (latest.status === 'pending') text = `Restore from ${from} is queued; the deployment will stop briefly.`;
   else if (latest.status === 'in_progress')
-    text = `Restoring from ${from}${latest.step ? ` — step: ${latest.step.replaceAll('_', ' ')}` : ''}.`;
+    text = `Restoring from ${from}${latest.step ? ` — ${stepLabel(latest.step)}` : ''}.`;
   else if (latest.status === 'completed')
     text = `Last restore from ${from} completed ${formatTime(latest.completed_at)}.`;
   else
@@ -185,6 +289,8 @@ el.changeKey.addEventListener('click', () => showKeyPrompt());
 
 el.createButton.addEventListener('click', () => {
   el.createForm.reset();
+  // The nodes may have failed to load at sign-in; try again as the dialog opens.
+  if (!state.nodesLoaded) loadNodes();
   openDialog(el.createDialog, el.createButton, el.nameInput);
 });
 
@@ -192,6 +298,8 @@ el.createForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   showFieldError(el.nameInput, el.nameError, '');
   showFieldError(el.expiryInput, el.expiryError, '');
+  showFieldError(el.nodeSelect, el.nodeError, '');
+  showFieldError(el.remarksInput, el.remarksError, '');
   showAlert(el.createError, '');
   if (el.expiryInput.validity.badInput) {
     showFieldError(el.expiryInput, el.expiryError, 'Enter a whole number of days between 1 and 3650.');
@@ -201,6 +309,8 @@ el.createForm.addEventListener('submit', async (event) => {
   // Range and name rules are the API's; its answer is shown next to each field.
   const body = { name: el.nameInput.value };
   if (el.expiryInput.value !== '') body.expires_in_days = Number(el.expiryInput.value);
+  if (el.nodeSelect.value !== '') body.node_id = new ExactInteger(el.nodeSelect.value);
+  if (el.remarksInput.value.trim() !== '') body.remarks = el.remarksInput.value;
   setBusy(el.createDialog, true);
   try {
     await api.createBackup(body);
@@ -214,10 +324,19 @@ el.createForm.addEventListener('submit', async (event) => {
 
 function showCreateErrors(error) {
   if (!(error instanceof ApiFailure) || error.status === 401) return handleFailure(error, el.createError);
-  const fields = { name: [el.nameInput, el.nameError], expires_in_days: [el.expiryInput, el.expiryError] };
+  const fields = {
+    name: [el.nameInput, el.nameError],
+    expires_in_days: [el.expiryInput, el.expiryError],
+    node_id: [el.nodeSelect, el.nodeError],
+    remarks: [el.remarksInput, el.remarksError],
+  };
+  // invalid_node names no field (the node may have left the deployment since the list was read).
+  const details =
+    error.code === 'invalid_node' ? [{ field: 'node_id', message: error.message }] : error.details;
+  if (error.code === 'invalid_node') state.nodesLoaded = false;
   let first;
   const others = [];
-  for (const issue of error.details) {
+  for (const issue of details) {
     const target = Object.hasOwn(fields, issue.field) ? fields[issue.field] : undefined;
     if (target) {
       showFieldError(target[0], target[1], issue.message);
@@ -242,16 +361,17 @@ el.tbody.addEventListener('click', (event) => {
   }
 });
 
-function confirmAction(form, dialog, errorElement, action) {
+function confirmAction(form, dialog, errorElement, action, afterwards) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const backup = state.target;
     if (!backup) return closeDialog(dialog);
     setBusy(dialog, true);
     try {
-      await action(backup.id);
+      const result = await action(backup.id);
       closeDialog(dialog);
       await refresh();
+      afterwards?.(result);
     } catch (error) {
       setBusy(dialog, false);
       handleFailure(error, errorElement);
@@ -259,11 +379,21 @@ function confirmAction(form, dialog, errorElement, action) {
   });
 }
 confirmAction(el.deleteForm, el.deleteDialog, el.deleteError, (id) => api.deleteBackup(id));
-confirmAction(el.restoreForm, el.restoreDialog, el.restoreError, (id) => api.restoreBackup(id));
+confirmAction(el.restoreForm, el.restoreDialog, el.restoreError, (id) => api.restoreBackup(id), showRestore);
+
+/** Brings a just-started restore into view and moves focus to its row, so it is read out too. */
+function showRestore(restoreId) {
+  const row = restoreId && el.restoresBody.querySelector(`tr[data-restore-id="${restoreId}"]`);
+  const target = row || el.restoresSection;
+  target.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  if (row) row.focus({ preventScroll: true });
+}
 
 for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) {
   wireDialog(dialog, () => el.createButton);
 }
+
+el.typeFilter.addEventListener('change', () => render());
 
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) stopPolling();

@@ -71,5 +71,106 @@ export function isBusy(backups, restores) {
   );
 }
 
-export const FAST_POLL_MS = 2500;
-export const SLOW_POLL_MS = 15000;
+/** Elapsed time between two instants, coarse enough to read at a glance: "45 s", "3 min 05 s", "2 h 07 min". */
+export function formatElapsed(fromIso, nowMs) {
+  const from = Date.parse(fromIso ?? '');
+  if (Number.isNaN(from)) return '';
+  const seconds = Math.max(0, Math.floor((nowMs - from) / 1000));
+  const pad = (n) => String(n).padStart(2, '0');
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${pad(seconds % 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
+}
+
+/** Whether the backup is still being taken (waiting or snapshotting). */
+export function isRunning(backup) {
+  return backup.status === 'pending' || backup.status === 'in_progress';
+}
+
+/** 0–100 for a running backup whose snapshots have started; null while none has (the bar is then indeterminate). */
+export function progressValue(backup) {
+  const p = backup.progress;
+  return typeof p === 'number' && Number.isFinite(p) ? Math.min(100, Math.max(0, Math.round(p))) : null;
+}
+
+const FAILED_PREFIX = 'Failed: ';
+
+/**
+ * The API shows a failed backup's reason at the head of its remarks
+ * ("Failed: <reason> | <tenant's remarks>"); the page shows the two apart.
+ */
+export function splitRemarks(backup) {
+  const remarks = backup.remarks ?? '';
+  if (backup.status !== 'failed' || !remarks.startsWith(FAILED_PREFIX)) return { reason: null, remarks };
+  const rest = remarks.slice(FAILED_PREFIX.length);
+  const bar = rest.indexOf(' | ');
+  return bar === -1
+    ? { reason: rest, remarks: '' }
+    : { reason: rest.slice(0, bar), remarks: rest.slice(bar + 3) };
+}
+
+// The worker's restore steps, in order (forward, then the rollback path).
+export const RESTORE_STEPS = {
+  plan: 'Planning',
+  create_volumes: 'Creating volumes from the snapshots',
+  stop_nodes: 'Stopping the nodes',
+  detach: 'Detaching the current volumes',
+  attach: 'Attaching the restored volumes',
+  start_nodes: 'Starting the nodes',
+  finalize: 'Finishing',
+  abort: 'Cleaning up after a failure',
+  rollback_detach: 'Rolling back: detaching the restored volumes',
+  rollback_attach: 'Rolling back: reattaching the original volumes',
+  rollback_start: 'Rolling back: starting the nodes',
+  rollback_cleanup: 'Rolling back: deleting the restored volumes',
+};
+const FORWARD_STEP_COUNT = 7;
+
+export function stepLabel(step) {
+  if (!step) return '';
+  const text = label(RESTORE_STEPS, step);
+  const index = Object.keys(RESTORE_STEPS).indexOf(step);
+  return index >= 0 && index < FORWARD_STEP_COUNT
+    ? `${text} (step ${index + 1} of ${FORWARD_STEP_COUNT})`
+    : text;
+}
+
+/** What became of a restore, in words: where it is, or how it ended and whether the deployment changed. */
+export function restoreOutcome(restore) {
+  const reason = restore.error ?? 'no reason recorded';
+  switch (restore.status) {
+    case 'pending':
+      return 'Queued; the deployment stops briefly once it starts.';
+    case 'in_progress':
+      return stepLabel(restore.step) || 'Starting';
+    case 'completed': {
+      const count = restore.new_volume_ids?.length ?? 0;
+      return `Restored: ${count} volume${count === 1 ? '' : 's'} replaced.`;
+    }
+    case 'rolled_back':
+      return `Rolled back: the original volumes are back in place. Reason: ${reason}`;
+    case 'failed':
+      return `Failed before any volume was swapped; the deployment is unchanged. Reason: ${reason}`;
+    default:
+      return reason;
+  }
+}
+
+/** The restore's time on the clock: elapsed while it runs, the duration once it has ended. */
+export function restoreDuration(restore, nowMs) {
+  if (!restore.started_at) return '';
+  if (isActiveRestore(restore)) return formatElapsed(restore.started_at, nowMs);
+  const end = Date.parse(restore.completed_at ?? '');
+  return Number.isNaN(end) ? '' : formatElapsed(restore.started_at, end);
+}
+
+/** Backups of one type only, or all of them for `''`. */
+export function filterByType(backups, type) {
+  return type ? backups.filter((b) => b.backup_type === type) : backups;
+}
+
+/** Polls this often while something moves, so progress and steps show as they happen… */
+export const FAST_POLL_MS = 2000;
+/** …and this often when nothing does (a tab left open idle costs two requests per interval). */
+export const SLOW_POLL_MS = 30000;

@@ -21,3 +21,21 @@ export function idText(value) {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new Error(`not an id: ${String(value)}`);
 }
+
+/** An int64 to be written into JSON as an exact number (see stringifyLosslessJson). */
+export class ExactInteger {
+  constructor(text) {
+    this.text = idText(text);
+  }
+}
+
+/**
+ * JSON.stringify, except that ExactInteger values are written as bare digits,
+ * so an id beyond 2^53 reaches the API exactly. Each marker carries a nonce of
+ * this call, so no string a user typed can pass for one.
+ */
+export function stringifyLosslessJson(value) {
+  const nonce = Math.random().toString(36).slice(2);
+  const text = JSON.stringify(value, (_key, v) => (v instanceof ExactInteger ? `${nonce}:${v.text}` : v));
+  return text.replace(new RegExp(`"${nonce}:(\\d+)"`, 'g'), '$1');
+}

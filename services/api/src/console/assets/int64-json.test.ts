@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idText, parseLosslessJson } from './int64-json.js';
+import { ExactInteger, idText, parseLosslessJson, stringifyLosslessJson } from './int64-json.js';
 
 describe('parseLosslessJson', () => {
   it('keeps ids beyond 2^53 exact as decimal strings', () => {
@@ -26,5 +26,25 @@ describe('parseLosslessJson', () => {
     expect(idText('611298765432109056')).toBe('611298765432109056');
     expect(() => idText(1.5)).toThrow();
     expect(() => idText(null)).toThrow();
+  });
+});
+
+describe('stringifyLosslessJson', () => {
+  it('writes ExactInteger values as bare digits and leaves look-alike strings quoted', () => {
+    const text = stringifyLosslessJson({
+      name: 'x',
+      node_id: new ExactInteger('611298765432109056'),
+      remarks: ':611298765432109056',
+    });
+    expect(text).toBe('{"name":"x","node_id":611298765432109056,"remarks":":611298765432109056"}');
+    expect(parseLosslessJson(text)).toEqual({
+      name: 'x',
+      node_id: '611298765432109056',
+      remarks: ':611298765432109056',
+    });
+  });
+
+  it('refuses what is not an id', () => {
+    expect(() => new ExactInteger('12a')).toThrow();
   });
 });
