@@ -505,4 +505,33 @@ describe('Console Backups tab', () => {
     await page.locator('#restores-empty').waitFor();
     expect(await page.locator('#restores-error').isHidden()).toBe(true);
   });
+
+  it('keeps keyboard focus inside a dialog, shows where it is, and labels every control', async () => {
+    const seeded = await seedTenant(api.em());
+    const page = await openConsole(seeded);
+    await page.locator('#empty-state').waitFor();
+    const unlabelled = await inPage(
+      page,
+      "[...document.querySelectorAll('input, select, textarea')].filter((c) => c.labels.length === 0).map((c) => c.id)",
+    );
+    expect(unlabelled).toEqual([]);
+
+    await page.getByRole('button', { name: 'Create Backup' }).click();
+    const inside = "document.getElementById('create-dialog').contains(document.activeElement)";
+    const ring = 'getComputedStyle(document.activeElement).outlineStyle';
+    const visited = new Set<unknown>();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inPage(page, inside)).toBe(true);
+      expect(await inPage(page, ring)).not.toBe('none');
+      visited.add(await inPage(page, 'document.activeElement.id || document.activeElement.textContent'));
+    }
+    // Round and round: name, expiry, nodes, remarks, Cancel, Create.
+    expect(visited.size).toBe(6);
+    await page.getByLabel('Name', { exact: true }).focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(await inPage(page, 'document.activeElement.textContent')).toBe('Create');
+    await page.keyboard.press('Escape');
+    expect(await inPage(page, 'document.activeElement.id')).toBe('create-button');
+  });
 });

@@ -15,11 +15,40 @@ export function closeDialog(dialog) {
   if (dialog.open) dialog.close();
 }
 
-/** Cancel buttons close; on close, focus goes back to the opener or, if it is gone, to `fallback`. */
+const FOCUSABLE =
+  'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href]';
+
+/**
+ * Tab and Shift+Tab wrap around inside the dialog. A modal dialog makes the
+ * page behind it inert, but Tab past its last control would still leave for
+ * the browser's own UI; a keyboard user then has to find the way back.
+ */
+function keepFocusInside(dialog) {
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const focusable = [...dialog.querySelectorAll(FOCUSABLE)].filter((e) => e.offsetParent !== null);
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+}
+
+/**
+ * Cancel buttons close; focus stays inside while open; on close, focus goes
+ * back to the opener or, if it is gone, to `fallback`.
+ */
 export function wireDialog(dialog, fallback) {
   for (const button of dialog.querySelectorAll('[data-close]')) {
     button.addEventListener('click', () => closeDialog(dialog));
   }
+  keepFocusInside(dialog);
   dialog.addEventListener('close', () => {
     const opener = openers.get(dialog);
     openers.delete(dialog);
