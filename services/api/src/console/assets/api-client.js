@@ -1,4 +1,4 @@
-import { idText, parseLosslessJson } from './int64-json.js';
+import { idText, parseLosslessJson, stringifyWithIds } from './int64-json.js';
 
 // The REST API as the page uses it. Same origin, so the key travels only in
 // the ld-api-key header; ids stay decimal strings end to end.
@@ -25,6 +25,17 @@ function normaliseRestore(raw) {
   return { ...raw, id: idText(raw.id), backup_id: idText(raw.backup_id) };
 }
 
+function normaliseSchedule(raw) {
+  return {
+    ...raw,
+    deployment_id: idText(raw.deployment_id),
+    node_id: raw.node_id === null ? null : idText(raw.node_id),
+  };
+}
+
+/** Request body fields holding ids, sent as bare JSON integers. */
+const ID_FIELDS = ['node_id'];
+
 export function createApiClient(deploymentId, getKey) {
   const base = `/deployments/${encodeURIComponent(deploymentId)}`;
 
@@ -36,7 +47,7 @@ export function createApiClient(deploymentId, getKey) {
       response = await fetch(`${base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : stringifyWithIds(body, ID_FIELDS),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -82,6 +93,24 @@ export function createApiClient(deploymentId, getKey) {
     },
     restoreBackup(backupId) {
       return call('POST', `/backups/${encodeURIComponent(backupId)}/restore`);
+    },
+    /** The schedule, or null when the deployment has none (a missing deployment still throws). */
+    async getSchedule() {
+      try {
+        return normaliseSchedule(await call('GET', '/backup-schedule'));
+      } catch (error) {
+        // A missing deployment is a 404 not_found too; only a missing schedule's message names it.
+        const none =
+          error instanceof ApiFailure && error.code === 'not_found' && /schedule/i.test(error.message);
+        if (none) return null;
+        throw error;
+      }
+    },
+    async putSchedule(body) {
+      return normaliseSchedule(await call('PUT', '/backup-schedule', body));
+    },
+    deleteSchedule() {
+      return call('DELETE', '/backup-schedule');
     },
   };
 }

@@ -2,6 +2,7 @@ import { ApiFailure, createApiClient } from './api-client.js';
 import { renderBackups } from './backups-table.js';
 import { closeDialog, openDialog, setBusy, showAlert, showFieldError, wireDialog } from './dialogs.js';
 import { FAST_POLL_MS, formatTime, isActiveRestore, isBusy, SLOW_POLL_MS, statusLabel } from './format.js';
+import { createSchedulePanel } from './schedule-panel.js';
 
 // The deployment's Backups tab. The key lives in sessionStorage only (this
 // tab, gone when it closes), never in the URL or localStorage. The deployment
@@ -47,6 +48,8 @@ const el = {
 
 const deploymentId = decodeURIComponent(location.pathname.split('/')[3] ?? '');
 const api = createApiClient(deploymentId, () => sessionStorage.getItem(KEY_STORAGE));
+const schedulePanel = createSchedulePanel({ api, onFailure: handleFailure });
+const scheduleDialogs = [$('schedule-dialog'), $('schedule-delete-dialog')];
 const state = {
   backups: [],
   restores: [],
@@ -60,7 +63,8 @@ const state = {
 function showKeyPrompt(message) {
   stopPolling();
   // A rejected key can surface inside a dialog; the prompt must not sit behind it.
-  for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) closeDialog(dialog);
+  for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog, ...scheduleDialogs])
+    closeDialog(dialog);
   sessionStorage.removeItem(KEY_STORAGE);
   el.backupsSection.hidden = true;
   el.changeKey.hidden = true;
@@ -104,6 +108,8 @@ async function refresh() {
   }
   state.loading = true;
   state.again = false;
+  // Not awaited: the schedule shows its own loading and errors in its section.
+  schedulePanel.refresh();
   try {
     const [backups, restores] = await Promise.all([api.listBackups(), api.listRestores()]);
     state.backups = backups;
@@ -261,7 +267,7 @@ function confirmAction(form, dialog, errorElement, action) {
 confirmAction(el.deleteForm, el.deleteDialog, el.deleteError, (id) => api.deleteBackup(id));
 confirmAction(el.restoreForm, el.restoreDialog, el.restoreError, (id) => api.restoreBackup(id));
 
-for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) {
+for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog, ...scheduleDialogs]) {
   wireDialog(dialog, () => el.createButton);
 }
 

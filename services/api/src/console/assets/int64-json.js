@@ -21,3 +21,17 @@ export function idText(value) {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new Error(`not an id: ${String(value)}`);
 }
+
+/**
+ * JSON text for a flat object whose `idKeys` hold id strings: those are written
+ * as bare integers, exact past 2^53 (JSON.stringify can only quote or round them).
+ */
+export function stringifyWithIds(object, idKeys) {
+  const members = Object.entries(object)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const json = idKeys.includes(key) && value !== null ? idText(value) : JSON.stringify(value);
+      return `${JSON.stringify(key)}:${json}`;
+    });
+  return `{${members.join(',')}}`;
+}
