@@ -231,6 +231,53 @@ describe('Console Backup schedule section', () => {
     expect((await scheduleRow(api.em(), seeded.deploymentId))?.enabled).toBe(true);
   });
 
+  it('does not let a poll that read before a change put the old schedule back', async () => {
+    const seeded = await seedTenant(api.em());
+    await putSchedule(seeded, { cron: '0 3 * * *', timezone: 'UTC' });
+    const page = await openConsole(seeded);
+    await waitForText(fact(page, 'status'), 'Enabled');
+
+    // The next poll reads the schedule now but lands only when the test lets it.
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let readOld = (): void => {};
+    const oldRead = new Promise<void>((resolve) => {
+      readOld = resolve;
+    });
+    await page.route('**/backup-schedule', async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      readOld();
+      await released;
+      await route.fulfill({ response });
+    });
+    // Becoming visible is a poll.
+    await inPage(page, "document.dispatchEvent(new Event('visibilitychange'))");
+    await oldRead;
+
+    // Every text the status badge shows from here on.
+    await inPage(
+      page,
+      `window.shown = [];
+       new MutationObserver(() => window.shown.push(document.getElementById('schedule-status').textContent))
+         .observe(document.getElementById('schedule-status'), { childList: true })`,
+    );
+    await page.getByRole('button', { name: 'Disable schedule' }).click();
+    await waitForText(fact(page, 'status'), 'Disabled');
+
+    const reads: Array<Promise<unknown>> = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('/backup-schedule') && res.request().method() === 'GET') reads.push(res.json());
+    });
+    release();
+    // The old answer lands, and the section reads again rather than show it.
+    await expect.poll(() => reads.length).toBe(2);
+    expect(await Promise.all(reads)).toMatchObject([{ enabled: true }, { enabled: false }]);
+    await expect.poll(() => inPage(page, 'window.shown')).toEqual(['Disabled', 'Disabled']);
+  });
+
   it('deletes the schedule only after confirmation', async () => {
     const seeded = await seedTenant(api.em());
     await putSchedule(seeded, { cron: '0 3 * * *', timezone: 'UTC' });

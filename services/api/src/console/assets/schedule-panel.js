@@ -138,6 +138,8 @@ export function createSchedulePanel({ api, onFailure }) {
 
   async function load() {
     const started = version;
+    // Again after a failed first read (e.g. a rejected key, then a new one): say it is loading.
+    if (schedule === undefined) el.loading.hidden = false;
     try {
       const loaded = await api.getSchedule();
       if (started !== version) {
