@@ -27,13 +27,21 @@ describe('console routes', () => {
     for (const [file, type] of [
       ['console.js', /^text\/javascript/],
       ['int64-json.js', /^text\/javascript/],
+      ['schedule-panel.js', /^text\/javascript/],
+      ['schedule-format.js', /^text\/javascript/],
       ['console.css', /^text\/css/],
     ] as const) {
       const res = await api.request('GET', `/console/assets/${file}`);
       expectStatus(res, 200);
       expect(res.headers.get('content-type')).toMatch(type);
     }
-    for (const file of ['console.html', 'format.test.ts', '..%2Fconsole.route.ts', 'int64-json.d.ts']) {
+    for (const file of [
+      'console.html',
+      'format.test.ts',
+      '..%2Fconsole.route.ts',
+      'int64-json.d.ts',
+      'schedule-format.test.ts',
+    ]) {
       expectError(await api.request('GET', `/console/assets/${file}`), 404, 'not_found');
     }
   });

@@ -1,56 +1,17 @@
-import { type Chromium, launchChromium } from '@backups/testing/chromium';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Seeded, seedBackup, seedRestore, seedTenant, useApi } from './harness.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { inPage, useConsolePages, waitForText } from './console-page.js';
+import { seedBackup, seedRestore, seedTenant, useApi } from './harness.js';
 
-// The Console's Backups tab in a real headless Chromium (Debian's, never one a
-// tool downloads) against the real app, Postgres and Redis.
+// The Console's Backups tab in a real headless Chromium against the real app,
+// Postgres and Redis.
 
 const WARNING =
   'Restoring a backup replaces the current storage volumes. Any data written after the backup was created will be lost. Consider creating a new backup before restoring.';
 
 const api = useApi();
-let browser: Chromium;
-let context: BrowserContext;
-const pages: Page[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium({ locale: 'en-GB', timezoneId: 'Europe/Warsaw' });
-  context = browser.context;
-});
-
-afterEach(async () => {
-  while (pages.length > 0) await pages.pop()?.close();
-  // CSP violations and uncaught errors show up here; the page must have none.
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** A new tab (fresh sessionStorage) signed in to the deployment's Backups tab. */
-async function openConsole(seeded: Seeded, opts: { signIn?: boolean } = {}): Promise<Page> {
-  const page = await context.newPage();
-  pages.push(page);
-  page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/status of 40\d/.test(msg.text()))
-      pageErrors.push(`console: ${msg.text()}`);
-  });
-  await page.goto(`${api.url}/console/deployments/${seeded.deploymentId}`);
-  if (opts.signIn ?? true) {
-    await page.getByLabel('API key', { exact: true }).fill(seeded.key);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.locator('#loading-state').waitFor({ state: 'hidden' });
-  }
-  return page;
-}
-
-/** Evaluates an expression in the page (a string: this project's TS has no DOM types). */
-const inPage = (page: Page, expression: string): Promise<unknown> => page.evaluate(expression);
+const { open: openConsole } = useConsolePages(api, { locale: 'en-GB', timezoneId: 'Europe/Warsaw' });
 
 /** Headless tabs are always visible; this makes the page see itself hidden or shown. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
@@ -62,10 +23,6 @@ async function setHidden(page: Page, hidden: boolean): Promise<void> {
 }
 
 const row = (page: Page, id: bigint): Locator => page.locator(`tr[data-backup-id="${id}"]`);
-
-async function waitForText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-}
 
 async function backupRow(em: EntityManager, id: bigint) {
   const [found] = await em.execute<Array<{ status: string; name: string; expires_at: string | Date | null }>>(
@@ -484,15 +441,14 @@ describe('Console Backups tab', () => {
   it('shows loading, empty and error states per section', async () => {
     const seeded = await seedTenant(api.em());
     await seedBackup(api.em(), seeded.deploymentId, { status: 'completed' });
-    const page = await context.newPage();
-    pages.push(page);
+    // Chromium logs the refused request as a console error: expected here.
+    const page = await openConsole(seeded, { signIn: false, alsoAllowed: /net::ERR_CONNECTION_REFUSED/ });
     // The network fails for the restores list only: the backups still show, the
     // Restores section says what went wrong, and the next refresh recovers it.
     let failRestores = true;
     await page.route('**/restores', (route) =>
       failRestores ? route.abort('connectionrefused') : route.continue(),
     );
-    await page.goto(`${api.url}/console/deployments/${seeded.deploymentId}`);
     expect(await page.locator('#loading-state').textContent()).toBe('Loading backups…');
     await page.getByLabel('API key', { exact: true }).fill(seeded.key);
     await page.getByRole('button', { name: 'Continue' }).click();

@@ -26,6 +26,8 @@ const ASSETS = new Map<string, string>([
   ['dialogs.js', 'text/javascript; charset=utf-8'],
   ['format.js', 'text/javascript; charset=utf-8'],
   ['int64-json.js', 'text/javascript; charset=utf-8'],
+  ['schedule-panel.js', 'text/javascript; charset=utf-8'],
+  ['schedule-format.js', 'text/javascript; charset=utf-8'],
 ]);
 
 const SECURITY_HEADERS = securityHeaders(SAME_ORIGIN_CSP);

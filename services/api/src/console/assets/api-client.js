@@ -1,4 +1,4 @@
-import { idText, parseLosslessJson, stringifyLosslessJson } from './int64-json.js';
+import { idText, parseLosslessJson, stringifyWithIds } from './int64-json.js';
 
 // The REST API as the page uses it. Same origin, so the key travels only in
 // the ld-api-key header; ids stay decimal strings end to end.
@@ -34,6 +34,17 @@ function locationId(response) {
   return /\/(\d+)$/.exec(response.headers.get('location') ?? '')?.[1] ?? null;
 }
 
+function normaliseSchedule(raw) {
+  return {
+    ...raw,
+    deployment_id: idText(raw.deployment_id),
+    node_id: raw.node_id === null ? null : idText(raw.node_id),
+  };
+}
+
+/** Request body fields holding ids, sent as bare JSON integers. */
+const ID_FIELDS = ['node_id'];
+
 export function createApiClient(deploymentId, getKey) {
   const base = `/deployments/${encodeURIComponent(deploymentId)}`;
 
@@ -46,7 +57,7 @@ export function createApiClient(deploymentId, getKey) {
       response = await fetch(`${base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : stringifyLosslessJson(body),
+        body: body === undefined ? undefined : stringifyWithIds(body, ID_FIELDS),
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -100,6 +111,24 @@ export function createApiClient(deploymentId, getKey) {
     },
     async listNodes() {
       return (await call('GET', '/nodes')).map(normaliseNode);
+    },
+    /** The schedule, or null when the deployment has none (a missing deployment still throws). */
+    async getSchedule() {
+      try {
+        return normaliseSchedule(await call('GET', '/backup-schedule'));
+      } catch (error) {
+        // A missing deployment is a 404 not_found too; only a missing schedule's message names it.
+        const none =
+          error instanceof ApiFailure && error.code === 'not_found' && /schedule/i.test(error.message);
+        if (none) return null;
+        throw error;
+      }
+    },
+    async putSchedule(body) {
+      return normaliseSchedule(await call('PUT', '/backup-schedule', body));
+    },
+    deleteSchedule() {
+      return call('DELETE', '/backup-schedule');
     },
   };
 }

@@ -1,6 +1,14 @@
 import { ApiFailure, createApiClient } from './api-client.js';
 import { renderBackups } from './backups-table.js';
-import { closeDialog, openDialog, setBusy, showAlert, showFieldError, wireDialog } from './dialogs.js';
+import {
+  closeDialog,
+  openDialog,
+  setBusy,
+  showAlert,
+  showFieldError,
+  showFieldIssues,
+  wireDialog,
+} from './dialogs.js';
 import {
   FAST_POLL_MS,
   filterByType,
@@ -12,8 +20,8 @@ import {
   stepLabel,
   typeLabel,
 } from './format.js';
-import { ExactInteger } from './int64-json.js';
 import { renderRestores } from './restores-table.js';
+import { createSchedulePanel } from './schedule-panel.js';
 
 // The deployment's Backups tab. The key lives in sessionStorage only (this
 // tab, gone when it closes), never in the URL or localStorage. The deployment
@@ -71,6 +79,8 @@ const el = {
 
 const deploymentId = decodeURIComponent(location.pathname.split('/')[3] ?? '');
 const api = createApiClient(deploymentId, () => sessionStorage.getItem(KEY_STORAGE));
+const schedulePanel = createSchedulePanel({ api, onFailure: handleFailure });
+const scheduleDialogs = [$('schedule-dialog'), $('schedule-delete-dialog')];
 const state = {
   backups: [],
   restores: [],
@@ -79,6 +89,8 @@ const state = {
   nodesLoaded: false,
   loaded: false,
   restoresLoaded: false,
+  /** When the schedule was last read (ms); 0 reads it on the next refresh. */
+  scheduleReadAt: 0,
   timer: undefined,
   /** Ticks once a second while something runs, so elapsed times move without asking the API. */
   ticker: undefined,
@@ -90,12 +102,14 @@ const state = {
 function showKeyPrompt(message) {
   stopPolling();
   // A rejected key can surface inside a dialog; the prompt must not sit behind it.
-  for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) closeDialog(dialog);
+  for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog, ...scheduleDialogs])
+    closeDialog(dialog);
   sessionStorage.removeItem(KEY_STORAGE);
   el.backupsSection.hidden = true;
   el.restoresSection.hidden = true;
   el.changeKey.hidden = true;
   state.nodesLoaded = false;
+  state.scheduleReadAt = 0;
   el.keySection.hidden = false;
   el.keyError.textContent = message ?? '';
   el.keyInput.value = '';
@@ -150,6 +164,12 @@ async function refresh() {
   }
   state.loading = true;
   state.again = false;
+  // The schedule changes only when someone edits it, so it is read at the idle
+  // pace, not the busy one. Not awaited: it shows its own loading and errors.
+  if (Date.now() - state.scheduleReadAt >= SLOW_POLL_MS) {
+    state.scheduleReadAt = Date.now();
+    schedulePanel.refresh();
+  }
   try {
     const [backups, restores] = await Promise.allSettled([
       api.listBackups(),
@@ -186,6 +206,7 @@ async function loadNodes() {
     state.nodes = await api.listNodes();
     state.nodesLoaded = true;
     renderNodeOptions();
+    schedulePanel.setNodes(state.nodes);
   } catch {
     // Not fatal: a create for all nodes still works, and the next refresh tries again.
   }
@@ -309,7 +330,7 @@ el.createForm.addEventListener('submit', async (event) => {
   // Range and name rules are the API's; its answer is shown next to each field.
   const body = { name: el.nameInput.value };
   if (el.expiryInput.value !== '') body.expires_in_days = Number(el.expiryInput.value);
-  if (el.nodeSelect.value !== '') body.node_id = new ExactInteger(el.nodeSelect.value);
+  if (el.nodeSelect.value !== '') body.node_id = el.nodeSelect.value;
   if (el.remarksInput.value.trim() !== '') body.remarks = el.remarksInput.value;
   setBusy(el.createDialog, true);
   try {
@@ -330,21 +351,9 @@ function showCreateErrors(error) {
     node_id: [el.nodeSelect, el.nodeError],
     remarks: [el.remarksInput, el.remarksError],
   };
-  // invalid_node names no field (the node may have left the deployment since the list was read).
-  const details =
-    error.code === 'invalid_node' ? [{ field: 'node_id', message: error.message }] : error.details;
+  // The node may have left the deployment since the list was read: read it again.
   if (error.code === 'invalid_node') state.nodesLoaded = false;
-  let first;
-  const others = [];
-  for (const issue of details) {
-    const target = Object.hasOwn(fields, issue.field) ? fields[issue.field] : undefined;
-    if (target) {
-      showFieldError(target[0], target[1], issue.message);
-      first ??= target[0];
-    } else others.push(`${issue.field}: ${issue.message}`);
-  }
-  if (!first || others.length > 0) showAlert(el.createError, [error.message, ...others].join(' '));
-  (first ?? el.nameInput).focus();
+  showFieldIssues(error, fields, el.createError, el.nameInput);
 }
 
 el.tbody.addEventListener('click', (event) => {
@@ -389,7 +398,7 @@ function showRestore(restoreId) {
   if (row) row.focus({ preventScroll: true });
 }
 
-for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog]) {
+for (const dialog of [el.createDialog, el.deleteDialog, el.restoreDialog, ...scheduleDialogs]) {
   wireDialog(dialog, () => el.createButton);
 }
 
@@ -397,7 +406,11 @@ el.typeFilter.addEventListener('change', () => render());
 
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) stopPolling();
-  else if (sessionStorage.getItem(KEY_STORAGE) && !el.backupsSection.hidden) refresh();
+  else if (sessionStorage.getItem(KEY_STORAGE) && !el.backupsSection.hidden) {
+    // Back from hidden: everything is read afresh, the schedule too.
+    state.scheduleReadAt = 0;
+    refresh();
+  }
 });
 
 function start() {

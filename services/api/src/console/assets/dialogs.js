@@ -80,3 +80,25 @@ function clearErrors(dialog) {
   for (const el of dialog.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   setBusy(dialog, false);
 }
+
+/**
+ * Shows an API error's `details` next to the fields they name (`fields` maps a
+ * field name to its [input, error element]); the message and any issue for no
+ * such field go in `alert`. Focus goes to the first bad field, else `fallbackFocus`.
+ * `invalid_node` names no field, but it is about the node chosen.
+ */
+export function showFieldIssues(error, fields, alert, fallbackFocus) {
+  const details =
+    error.code === 'invalid_node' ? [{ field: 'node_id', message: error.message }] : error.details;
+  let first;
+  const others = [];
+  for (const issue of details) {
+    const target = Object.hasOwn(fields, issue.field) ? fields[issue.field] : undefined;
+    if (target) {
+      showFieldError(target[0], target[1], issue.message);
+      first ??= target[0];
+    } else others.push(`${issue.field}: ${issue.message}`);
+  }
+  if (!first || others.length > 0) showAlert(alert, [error.message, ...others].join(' '));
+  (first ?? fallbackFocus).focus();
+}

@@ -22,20 +22,16 @@ export function idText(value) {
   throw new Error(`not an id: ${String(value)}`);
 }
 
-/** An int64 to be written into JSON as an exact number (see stringifyLosslessJson). */
-export class ExactInteger {
-  constructor(text) {
-    this.text = idText(text);
-  }
-}
-
 /**
- * JSON.stringify, except that ExactInteger values are written as bare digits,
- * so an id beyond 2^53 reaches the API exactly. Each marker carries a nonce of
- * this call, so no string a user typed can pass for one.
+ * JSON text for a flat object whose `idKeys` hold id strings: those are written
+ * as bare integers, exact past 2^53 (JSON.stringify can only quote or round them).
  */
-export function stringifyLosslessJson(value) {
-  const nonce = Math.random().toString(36).slice(2);
-  const text = JSON.stringify(value, (_key, v) => (v instanceof ExactInteger ? `${nonce}:${v.text}` : v));
-  return text.replace(new RegExp(`"${nonce}:(\\d+)"`, 'g'), '$1');
+export function stringifyWithIds(object, idKeys) {
+  const members = Object.entries(object)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const json = idKeys.includes(key) && value !== null ? idText(value) : JSON.stringify(value);
+      return `${JSON.stringify(key)}:${json}`;
+    });
+  return `{${members.join(',')}}`;
 }
