@@ -1,9 +1,20 @@
-import { CreateSnapshotCommand, CreateVolumeCommand, type EC2Client, type Tag } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  CreateVolumeCommand,
+  DescribeVolumesCommand,
+  type EC2Client,
+  type Tag,
+} from '@aws-sdk/client-ec2';
 import { REGION } from './fleet.js';
 import { waitUntil } from './scheduler-process.js';
 
 // Snapshots and volumes made behind the service's back, straight through the EC2 API.
 
+/**
+ * A volume, once it is `available`: until then (`creating`) the cleanup rightly
+ * leaves it alone, so a test that counted on it as an orphan would depend on
+ * how fast the emulator got there.
+ */
 export async function createVolume(client: EC2Client, tags: Tag[]): Promise<string> {
   const v = await client.send(
     new CreateVolumeCommand({
@@ -12,7 +23,12 @@ export async function createVolume(client: EC2Client, tags: Tag[]): Promise<stri
       ...(tags.length ? { TagSpecifications: [{ ResourceType: 'volume', Tags: tags }] } : {}),
     }),
   );
-  return v.VolumeId ?? '';
+  const volumeId = v.VolumeId ?? '';
+  await waitUntil(`volume ${volumeId} to be available`, async () => {
+    const found = await client.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+    return found.Volumes?.[0]?.State === 'available' || undefined;
+  });
+  return volumeId;
 }
 
 export async function createSnapshot(client: EC2Client, volumeId: string, tags: Tag[]): Promise<string> {
