@@ -490,4 +490,55 @@ describe('Console Backups tab', () => {
     await page.keyboard.press('Escape');
     expect(await inPage(page, 'document.activeElement.id')).toBe('create-button');
   });
+
+  it('keeps a dialog open on Escape while its request is out, so the answer shows where it belongs', async () => {
+    const seeded = await seedTenant(api.em());
+    const page = await openConsole(seeded);
+    await page.locator('#empty-state').waitFor();
+    // The create is held at the network until the test lets it through.
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let sent = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      sent = resolve;
+    });
+    await page.route('**/backups', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent();
+      await released;
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Create Backup' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create Backup' });
+    await dialog.getByLabel('Name', { exact: true }).fill('x'.repeat(200));
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await held;
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    release();
+    await waitForText(page.locator('#name-error'), '128');
+    expect(await dialog.isVisible()).toBe(true);
+    // Answered: Escape works again.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('forgets what one key saw when the key changes: another tenant sees none of it', async () => {
+    const owner = await seedTenant(api.em());
+    await seedBackup(api.em(), owner.deploymentId, { status: 'completed' });
+    const stranger = await seedTenant(api.em());
+    const page = await openConsole(owner);
+    await expect.poll(() => page.locator('#backups-body tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'Change API key' }).click();
+    expect(await page.locator('#backups-body tr').count()).toBe(0);
+    await page.getByLabel('API key', { exact: true }).fill(stranger.key);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await waitForText(page.locator('#page-error'), 'not found');
+    expect(await page.locator('#backups-body tr').count()).toBe(0);
+    expect(await page.locator('#restores-body tr').count()).toBe(0);
+    expect(await page.locator('#backups-table').isVisible()).toBe(false);
+    expect(await page.locator('#schedule-details').isVisible()).toBe(false);
+  });
 });

@@ -9,17 +9,27 @@ const api = useApi();
 describe('GET /deployments/{id}/nodes', () => {
   it("lists the deployment's nodes in registration order, with exact int64 ids", async () => {
     const t = await seedTenant(api.em(), { deploymentId: 9007199254740993n });
+    // A node id beyond 2^53, registered last: a Number() anywhere on the way would round it.
+    const big = 9007199254740995n;
+    await api
+      .em()
+      .execute(
+        "insert into nodes (id, deployment_id, name, instance_id, availability_zone) values (?, ?, 'node-3', 'i-0big000000000003', 'us-west-1c')",
+        [big, t.deploymentId],
+      );
     const res = await api.request('GET', `/deployments/${t.deploymentId}/nodes`, { key: t.key });
     expectStatus(res, 200);
-    expect(res.text).toContain(`"id":${t.nodeIds[0]}`);
-    expect(res.json).toEqual([
-      { id: expect.anything(), name: 'node-1', availability_zone: 'us-west-1a' },
-      { id: expect.anything(), name: 'node-2', availability_zone: 'us-west-1b' },
+    expect(res.text).toContain(`{"id":${t.nodeIds[0]},"name":"node-1","availability_zone":"us-west-1a"}`);
+    expect(res.text).toContain(`{"id":${big},"name":"node-3","availability_zone":"us-west-1c"}`);
+    expect((res.json as unknown[]).map((n) => (n as { name: string }).name)).toEqual([
+      'node-1',
+      'node-2',
+      'node-3',
     ]);
     // Nothing of the EC2 account behind the node.
     expect(res.text).not.toMatch(/i-[0-9a-f]+|vol-/);
 
-    const nodeId = /"id":(\d+)/.exec(res.text)?.[1];
+    const nodeId = big;
     const created = await api.request('POST', `/deployments/${t.deploymentId}/backups`, {
       key: t.key,
       rawBody: `{"name":"one node","node_id":${nodeId}}`,

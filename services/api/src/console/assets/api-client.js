@@ -42,6 +42,9 @@ function normaliseSchedule(raw) {
   };
 }
 
+/** Longer than the API's own request deadline, so its 503 arrives first when it is only slow. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
 /** Request body fields holding ids, sent as bare JSON integers. */
 const ID_FIELDS = ['node_id'];
 
@@ -53,6 +56,7 @@ export function createApiClient(deploymentId, getKey) {
     const headers = { 'ld-api-key': getKey() ?? '', accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response;
+    let text;
     try {
       response = await fetch(`${base}${path}`, {
         method,
@@ -60,15 +64,26 @@ export function createApiClient(deploymentId, getKey) {
         body: body === undefined ? undefined : stringifyWithIds(body, ID_FIELDS),
         cache: 'no-store',
         credentials: 'omit',
+        // An answer that never comes must not hold the page's polling up for good.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
-    } catch {
+      text = await response.text();
+    } catch (error) {
+      if (error?.name === 'TimeoutError') {
+        throw new ApiFailure(
+          0,
+          'timeout',
+          method === 'GET'
+            ? 'The API did not answer in time; the page keeps retrying.'
+            : 'The API did not answer in time. The change may still have been made: check the list before trying again.',
+        );
+      }
       throw new ApiFailure(
         0,
         'network',
         'Cannot reach the API. Check your connection; the page keeps retrying.',
       );
     }
-    const text = await response.text();
     let json;
     try {
       json = text ? parseLosslessJson(text) : undefined;

@@ -20,6 +20,7 @@ import {
   stepLabel,
   typeLabel,
 } from './format.js';
+import { setText } from './keyed-rows.js';
 import { renderRestores } from './restores-table.js';
 import { createSchedulePanel } from './schedule-panel.js';
 
@@ -94,8 +95,9 @@ const state = {
   timer: undefined,
   /** Ticks once a second while something runs, so elapsed times move without asking the API. */
   ticker: undefined,
-  loading: false,
-  again: false,
+  /** The read in flight, and the one queued to follow it (see refresh). */
+  reading: undefined,
+  readAgain: undefined,
   target: null,
 };
 
@@ -108,12 +110,30 @@ function showKeyPrompt(message) {
   el.backupsSection.hidden = true;
   el.restoresSection.hidden = true;
   el.changeKey.hidden = true;
-  state.nodesLoaded = false;
-  state.scheduleReadAt = 0;
+  forgetDeploymentData();
   el.keySection.hidden = false;
   el.keyError.textContent = message ?? '';
   el.keyInput.value = '';
   el.keyInput.focus();
+}
+
+/** What the previous key saw goes with it: the next key may belong to another tenant. */
+function forgetDeploymentData() {
+  Object.assign(state, {
+    backups: [],
+    restores: [],
+    nodes: [],
+    nodesLoaded: false,
+    loaded: false,
+    restoresLoaded: false,
+    scheduleReadAt: 0,
+  });
+  renderNodeOptions();
+  render();
+  el.refreshStatus.textContent = '';
+  showAlert(el.pageError, '');
+  showAlert(el.restoresError, '');
+  schedulePanel.forget();
 }
 
 function showBackups() {
@@ -156,14 +176,30 @@ function handleFailure(error, alertElement) {
   showAlert(alertElement, error instanceof Error ? error.message : String(error));
 }
 
-async function refresh() {
-  // A poll already in flight may have read before the user's change: go again once it lands.
-  if (state.loading) {
-    state.again = true;
-    return;
+/**
+ * Reads the lists and renders them. A read already in flight may have started
+ * before the user's change, so a call during one queues one more read after it
+ * (all such calls share it) and resolves when that has landed: a caller can
+ * rely on seeing what it just changed.
+ */
+function refresh() {
+  if (!state.reading) {
+    state.reading = readAndRender().finally(() => {
+      state.reading = undefined;
+    });
+    return state.reading;
   }
-  state.loading = true;
-  state.again = false;
+  state.readAgain ??= state.reading.then(() => {
+    state.readAgain = undefined;
+    // Signed out meanwhile: there is nothing to read any more.
+    return sessionStorage.getItem(KEY_STORAGE) ? refresh() : undefined;
+  });
+  return state.readAgain;
+}
+
+async function readAndRender() {
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  if (!key) return;
   // The schedule changes only when someone edits it, so it is read at the idle
   // pace, not the busy one. Not awaited: it shows its own loading and errors.
   if (Date.now() - state.scheduleReadAt >= SLOW_POLL_MS) {
@@ -176,6 +212,8 @@ async function refresh() {
       api.listRestores(),
       state.nodesLoaded ? undefined : loadNodes(),
     ]);
+    // Read with a key that is no longer the page's: another tenant's data, maybe.
+    if (sessionStorage.getItem(KEY_STORAGE) !== key) return;
     // A rejected key anywhere sends the user back to the prompt; otherwise each
     // section shows its own failure and keeps what it last had.
     const unauthenticated = [backups, restores].find(
@@ -194,16 +232,17 @@ async function refresh() {
     } else handleFailure(restores.reason, el.restoresError);
     render();
   } finally {
-    state.loading = false;
-    if (state.again && sessionStorage.getItem(KEY_STORAGE)) refresh();
-    else schedule();
+    schedule();
   }
 }
 
 /** The deployment's nodes, once per sign-in; the selector offers "All nodes" until they arrive. */
 async function loadNodes() {
+  const key = sessionStorage.getItem(KEY_STORAGE);
   try {
-    state.nodes = await api.listNodes();
+    const nodes = await api.listNodes();
+    if (sessionStorage.getItem(KEY_STORAGE) !== key) return;
+    state.nodes = nodes;
     state.nodesLoaded = true;
     renderNodeOptions();
     schedulePanel.setNodes(state.nodes);
@@ -273,7 +312,8 @@ function renderRestorePanel(latest) {
   el.restorePanel.hidden = !latest;
   if (!latest) return;
   el.restoreBadge.className = `badge badge-${latest.status}`;
-  el.restoreBadge.textContent = statusLabel(latest.status);
+  // A live region: rewriting the same words would have them read out at every poll.
+  setText(el.restoreBadge, statusLabel(latest.status));
   const from = backupName(latest.backup_id);
   let text;
   if (latest.status === 'pending') text = `Restore from ${from} is queued; the deployment will stop briefly.`;
@@ -283,7 +323,7 @@ function renderRestorePanel(latest) {
     text = `Last restore from ${from} completed ${formatTime(latest.completed_at)}.`;
   else
     text = `Last restore from ${from} ended ${statusLabel(latest.status).toLowerCase()}: ${latest.error ?? 'no reason recorded'}.`;
-  el.restoreText.textContent = text;
+  setText(el.restoreText, text);
 }
 
 function findBackup(id) {

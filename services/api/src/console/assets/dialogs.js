@@ -49,6 +49,11 @@ export function wireDialog(dialog, fallback) {
     button.addEventListener('click', () => closeDialog(dialog));
   }
   keepFocusInside(dialog);
+  // Escape must not close a dialog whose request is still out: its answer
+  // (an error to show next to a field) would land in a closed dialog.
+  dialog.addEventListener('cancel', (event) => {
+    if (dialog.getAttribute('aria-busy') === 'true') event.preventDefault();
+  });
   dialog.addEventListener('close', () => {
     const opener = openers.get(dialog);
     openers.delete(dialog);
@@ -63,8 +68,9 @@ export function setBusy(dialog, busy) {
   dialog.setAttribute('aria-busy', String(busy));
 }
 
+/** Writes only a change: an alert region rewritten with the same words is read out again. */
 export function showAlert(element, message) {
-  element.textContent = message;
+  if (element.textContent !== message) element.textContent = message;
   element.hidden = !message;
 }
 

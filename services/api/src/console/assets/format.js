@@ -149,7 +149,10 @@ export function restoreOutcome(restore) {
       return `Restored: ${count} volume${count === 1 ? '' : 's'} replaced.`;
     }
     case 'rolled_back':
-      return `Rolled back: the original volumes are back in place. Reason: ${reason}`;
+      // A rollback step that could not do its part says so in the error (the worker goes on).
+      return /operator attention needed/i.test(reason)
+        ? `Rolled back only in part: an original volume could not be put back; contact support. Reason: ${reason}`
+        : `Rolled back: the original volumes are back in place. Reason: ${reason}`;
     case 'failed':
       return `Failed before any volume was swapped; the deployment is unchanged. Reason: ${reason}`;
     default:

@@ -130,6 +130,15 @@ describe('restores', () => {
     expect(restoreOutcome({ status: 'failed', error: null })).toMatch(
       /unchanged\. Reason: no reason recorded$/,
     );
+    // A rollback step that could not put a volume back says so; the outcome must not claim otherwise.
+    expect(
+      restoreOutcome({
+        status: 'rolled_back',
+        error: 'attach timed out Rollback rollback_attach vol-1: gone; operator attention needed.',
+      }),
+    ).toMatch(
+      /^Rolled back only in part: an original volume could not be put back; contact support\. Reason: attach/,
+    );
     expect(restoreOutcome({ status: 'in_progress', step: 'attach' })).toBe(
       'Attaching the restored volumes (step 5 of 7)',
     );

@@ -90,6 +90,8 @@ export function createSchedulePanel({ api, onFailure }) {
   let version = 0;
   let inFlight = null;
   let again = false;
+  // Bumped when the page signs out: a read still out belongs to the previous key.
+  let forgotten = 0;
   let toggling = false;
 
   function render(next) {
@@ -138,10 +140,12 @@ export function createSchedulePanel({ api, onFailure }) {
 
   async function load() {
     const started = version;
+    const signedIn = forgotten;
     // Again after a failed first read (e.g. a rejected key, then a new one): say it is loading.
     if (schedule === undefined) el.loading.hidden = false;
     try {
       const loaded = await api.getSchedule();
+      if (signedIn !== forgotten) return;
       if (started !== version) {
         again = true;
         return;
@@ -149,6 +153,7 @@ export function createSchedulePanel({ api, onFailure }) {
       showAlert(el.error, '');
       render(loaded);
     } catch (error) {
+      if (signedIn !== forgotten) return;
       // Known data stays on screen under the message; with none, only the message shows.
       if (schedule === undefined) el.loading.hidden = true;
       onFailure(withDetails(error), el.error);
@@ -285,6 +290,18 @@ export function createSchedulePanel({ api, onFailure }) {
 
   return {
     refresh,
+    /** Signed out: nothing of this schedule stays on screen, and a read still out is dropped. */
+    forget() {
+      forgotten += 1;
+      again = false;
+      schedule = undefined;
+      for (const dialog of [el.dialog, el.deleteDialog]) closeDialog(dialog);
+      el.details.hidden = true;
+      el.empty.hidden = true;
+      el.loading.hidden = false;
+      showAlert(el.error, '');
+      showAlert(el.actionError, '');
+    },
     setNodes(list) {
       nodes = list.map((node) => ({ id: String(node.id), name: String(node.name) }));
       if (schedule) el.node.textContent = nodeLabel(schedule.node_id, nodes);
