@@ -1,5 +1,6 @@
 import { parseJson } from '@backups/shared';
 import { startTcpProxy, type TcpProxy, waitFor } from '@backups/testing';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Seeded, type ServedApp, seedBackup, seedTenant, serveTestApp, useApi } from './harness.js';
@@ -170,6 +171,32 @@ describe('the backup list cache', () => {
     }
   });
 
+  it('announces through Postgres when Redis refuses the PUBLISH, and keeps asking to SUBSCRIBE until allowed', async () => {
+    // A Redis user with every command but no channel rights (Redis 7's default for a
+    // new ACL user): PUBLISH and SUBSCRIBE get NOPERM, everything else works.
+    const admin = new Redis(api.redis.url);
+    const user = `no-channels-${process.pid}-${Date.now()}`;
+    await admin.call('ACL', 'SETUSER', user, 'on', '>test-password', '~*', 'resetchannels', '+@all');
+    const restrictedUrl = new URL(api.redis.url);
+    restrictedUrl.username = user;
+    restrictedUrl.password = 'test-password';
+    const restricted = await serveTestApp(api.db, { ...api.redis, url: restrictedUrl.toString() });
+    try {
+      await list(other.url);
+      expect(other.listCache.size).toBeGreaterThan(0);
+      const created = await create(restricted.url, 'announced-through-postgres');
+      expect((await list(other.url)).map((b) => b.id)).toContain(created);
+      // Its own cache stays off (lists are read from Postgres) until it may subscribe.
+      expect(restricted.listCache.isLive).toBe(false);
+      await admin.call('ACL', 'SETUSER', user, 'allchannels');
+      await waitFor('the refused feed to subscribe once allowed', () => restricted.listCache.isLive);
+    } finally {
+      await restricted.close();
+      await admin.call('ACL', 'DELUSER', user);
+      admin.disconnect();
+    }
+  });
+
   it('waits for its Redis feed to catch up with the request before answering from memory', async () => {
     // A third process whose Redis feed runs through a proxy the test can stall:
     // a create answered while the announcement is held back must still be listed.
@@ -179,6 +206,10 @@ describe('the backup list cache', () => {
       expect(third.listCache.size).toBeGreaterThan(0);
       proxy.stall();
       const created = await create(api.url, 'while-stalled');
+      expect((await list(third.url)).map((b) => b.id)).toContain(created);
+      // No error ever comes from a connection that went quiet: the feed drops it
+      // itself once a probe has waited long enough (10 s), and reads Postgres meanwhile.
+      await waitFor('the quiet feed to be dropped', () => !third.listCache.isLive, 30_000);
       expect((await list(third.url)).map((b) => b.id)).toContain(created);
     } finally {
       proxy.unstall();

@@ -24,7 +24,10 @@ export class PostgresListChangeFeed implements ListChangeFeed {
   private closed = false;
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly syncs = new SyncPerTurn('the backup list change feed is behind');
+  private readonly syncs = new SyncPerTurn('the backup list change feed is behind', () => {
+    // Half-open: no error will ever come, so the feed ends the connection itself.
+    if (this.client) this.drop(this.client, new Error('the connection stopped answering'));
+  });
 
   constructor(
     private readonly databaseUrl: string,
@@ -68,6 +71,8 @@ export class PostgresListChangeFeed implements ListChangeFeed {
     const client = new pg.Client({
       connectionString: this.databaseUrl,
       application_name: 'api-list-changes',
+      // A connect that hangs would keep the feed (and the cache) off without a word.
+      connectionTimeoutMillis: 10_000,
     });
     client.on('notification', (msg) => {
       if (msg.channel === BACKUP_LIST_CHANNEL && msg.payload) this.handlers.changed(msg.payload);
@@ -86,6 +91,7 @@ export class PostgresListChangeFeed implements ListChangeFeed {
       return;
     }
     this.client = client;
+    this.syncs.reset();
     this.retryMs = RETRY_MIN_MS;
     this.handlers.live();
   }

@@ -3,6 +3,9 @@ import type { Redis } from 'ioredis';
 import { listChangeChannel } from './list-change-announcement.js';
 import { type ListChangeFeed, type ListChangeHandlers, SyncPerTurn } from './list-change-feed.js';
 
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 30_000;
+
 /**
  * A Redis connection of its own (a subscribed connection can run nothing
  * else) subscribed to the channel the API's creates announce on
@@ -23,7 +26,13 @@ export class RedisListChangeFeed implements ListChangeFeed {
   /** Bumped at every close: a late answer to an older connection's SUBSCRIBE is ignored. */
   private connectionCount = 0;
   private closed = false;
-  private readonly syncs = new SyncPerTurn('the backup list announcements are behind');
+  private readonly syncs = new SyncPerTurn('the backup list announcements are behind', () =>
+    // Half-open: no error will ever come, so the feed closes the connection itself (ioredis reconnects).
+    this.connection.disconnect(true),
+  );
+  /** SUBSCRIBE refusals in a row (e.g. an ACL without channel rights): retried with a growing pause, logged once. */
+  private refusals = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     redis: Redis,
@@ -68,6 +77,7 @@ export class RedisListChangeFeed implements ListChangeFeed {
   async close(): Promise<void> {
     this.closed = true;
     this.subscribed = false;
+    clearTimeout(this.retryTimer);
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
 
@@ -76,13 +86,30 @@ export class RedisListChangeFeed implements ListChangeFeed {
     this.subscribing = this.connection.subscribe(this.channel).then(
       () => {
         if (count !== this.connectionCount || this.closed) return;
+        if (this.refusals > 0)
+          this.logger.info({ refusals: this.refusals }, 'backup list announcements: subscribed');
+        this.refusals = 0;
+        this.syncs.reset();
         this.subscribed = true;
         this.handlers.live();
       },
       (err: Error) => {
         if (count !== this.connectionCount || this.closed) return;
-        this.logger.warn({ err: { message: err.message } }, 'backup list announcements: subscribe failed');
-        this.connection.disconnect(true);
+        // The connection itself is fine (a refusal, not a loss): ask again on it, less and less often.
+        if (this.refusals === 0)
+          this.logger.warn(
+            { err: { message: err.message } },
+            'backup list announcements: SUBSCRIBE refused; lists are read from Postgres until it is allowed',
+          );
+        this.refusals += 1;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(
+          () => {
+            if (count === this.connectionCount && !this.closed) void this.subscribe();
+          },
+          Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.refusals),
+        );
+        this.retryTimer.unref();
       },
     );
     return this.subscribing;
