@@ -66,3 +66,12 @@ export const inPage = (page: Page, expression: string): Promise<unknown> => page
 export async function waitForText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout });
 }
+
+/** A promise and the function that settles it: a test holds a request with one and lets it go with the other. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

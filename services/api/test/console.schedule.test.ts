@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { inPage, useConsolePages, waitForText } from './console-page.js';
+import { deferred, inPage, useConsolePages, waitForText } from './console-page.js';
 import { expectStatus, type Seeded, seedTenant, useApi } from './harness.js';
 
 // The Console's Backup schedule section in a real headless Chromium against the
@@ -242,14 +242,8 @@ describe('Console Backup schedule section', () => {
     await waitForText(fact(page, 'status'), 'Enabled');
 
     // The next poll reads the schedule now but lands only when the test lets it.
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let readOld = (): void => {};
-    const oldRead = new Promise<void>((resolve) => {
-      readOld = resolve;
-    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: oldRead, resolve: readOld } = deferred();
     await page.route('**/backup-schedule', async (route) => {
       if (route.request().method() !== 'GET') return route.continue();
       const response = await route.fetch();
@@ -313,14 +307,8 @@ describe('Console Backup schedule section', () => {
     const seeded = await seedTenant(api.em());
     const page = await openConsole(seeded, { signIn: false });
     // The schedule's read is held until the test lets it go.
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let arrived = (): void => {};
-    const held = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: held, resolve: arrived } = deferred();
     await page.route('**/backup-schedule', async (route) => {
       arrived();
       await released;

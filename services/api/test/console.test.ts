@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { inPage, useConsolePages, waitForText } from './console-page.js';
+import { deferred, inPage, useConsolePages, waitForText } from './console-page.js';
 import { seedBackup, seedRestore, seedTenant, useApi } from './harness.js';
 
 // The Console's Backups tab in a real headless Chromium against the real app,
@@ -496,14 +496,8 @@ describe('Console Backups tab', () => {
     const page = await openConsole(seeded);
     await page.locator('#empty-state').waitFor();
     // The create is held at the network until the test lets it through.
-    let release = (): void => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let sent = (): void => {};
-    const held = new Promise<void>((resolve) => {
-      sent = resolve;
-    });
+    const { promise: released, resolve: release } = deferred();
+    const { promise: held, resolve: sent } = deferred();
     await page.route('**/backups', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       sent();

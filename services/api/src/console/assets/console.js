@@ -82,16 +82,22 @@ const deploymentId = decodeURIComponent(location.pathname.split('/')[3] ?? '');
 const api = createApiClient(deploymentId, () => sessionStorage.getItem(KEY_STORAGE));
 const schedulePanel = createSchedulePanel({ api, onFailure: handleFailure });
 const scheduleDialogs = [$('schedule-dialog'), $('schedule-delete-dialog')];
+/** What the page knows of the deployment, as one key saw it (forgotten with the key). */
+function nothingRead() {
+  return {
+    backups: [],
+    restores: [],
+    /** The deployment's nodes ({ id, name, availability_zone }), for the node selector and the Type column. */
+    nodes: [],
+    nodesLoaded: false,
+    loaded: false,
+    restoresLoaded: false,
+    /** When the schedule was last read (ms); 0 reads it on the next refresh. */
+    scheduleReadAt: 0,
+  };
+}
 const state = {
-  backups: [],
-  restores: [],
-  /** The deployment's nodes ({ id, name, availability_zone }), for the node selector and the Type column. */
-  nodes: [],
-  nodesLoaded: false,
-  loaded: false,
-  restoresLoaded: false,
-  /** When the schedule was last read (ms); 0 reads it on the next refresh. */
-  scheduleReadAt: 0,
+  ...nothingRead(),
   timer: undefined,
   /** Ticks once a second while something runs, so elapsed times move without asking the API. */
   ticker: undefined,
@@ -119,15 +125,7 @@ function showKeyPrompt(message) {
 
 /** What the previous key saw goes with it: the next key may belong to another tenant. */
 function forgetDeploymentData() {
-  Object.assign(state, {
-    backups: [],
-    restores: [],
-    nodes: [],
-    nodesLoaded: false,
-    loaded: false,
-    restoresLoaded: false,
-    scheduleReadAt: 0,
-  });
+  Object.assign(state, nothingRead());
   renderNodeOptions();
   render();
   el.refreshStatus.textContent = '';
