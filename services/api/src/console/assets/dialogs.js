@@ -57,6 +57,10 @@ export function wireDialog(dialog, fallback) {
   dialog.addEventListener('close', () => {
     const opener = openers.get(dialog);
     openers.delete(dialog);
+    // The close event is queued: by the time it runs, the page may already have
+    // moved focus on purpose (to a restore it just started); leave that alone.
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && focused !== opener && !dialog.contains(focused)) return;
     const target = opener?.isConnected && !opener.disabled ? opener : fallback();
     target?.focus();
   });
