@@ -138,6 +138,10 @@ describe('the backup list cache', () => {
       proxy.stall();
       await sql('update backups set progress = 90 where id = $1', [id]);
       expect((await list(third.url)).find((b) => b.id === Number(id))?.progress).toBe(90);
+      // The quiet connection is dropped once a probe has waited 10 s; lists stay correct meanwhile.
+      await waitFor('the quiet feed to be dropped', () => !third.listCache.isLive, 30_000);
+      await sql('update backups set progress = 91 where id = $1', [id]);
+      expect((await list(third.url)).find((b) => b.id === Number(id))?.progress).toBe(91);
     } finally {
       proxy.unstall();
       await third.close();

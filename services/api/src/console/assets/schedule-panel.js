@@ -290,12 +290,14 @@ export function createSchedulePanel({ api, onFailure }) {
 
   return {
     refresh,
-    /** Signed out: nothing of this schedule stays on screen, and a read still out is dropped. */
+    /**
+     * Signed out (the page closes every dialog itself): nothing of this schedule
+     * stays on screen, and a read still out is dropped.
+     */
     forget() {
       forgotten += 1;
       again = false;
       schedule = undefined;
-      for (const dialog of [el.dialog, el.deleteDialog]) closeDialog(dialog);
       el.details.hidden = true;
       el.empty.hidden = true;
       el.loading.hidden = false;
